@@ -1,0 +1,45 @@
+package io.seriatim.core.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+
+/**
+ * The Redis key layout of one namespace: its partitions and which partition an ordering key
+ * belongs to. {@code partition = crc32(utf8(key)) mod P}, fixed for the namespace's life
+ * (recorded in {@link #REGISTRY}), so a key's jobs always land in one list.
+ */
+public final class NamespaceKeys {
+    /** Hash of every namespace ever used: name to partition count. Outside any partition. */
+    public static final String REGISTRY = "seriatim:namespaces";
+
+    private final String namespace;
+    private final List<PartitionKeys> partitions;
+
+    public NamespaceKeys(String namespace, int partitionCount) {
+        this.namespace = namespace;
+        this.partitions = IntStream.range(0, partitionCount)
+                .mapToObj(p -> new PartitionKeys(namespace, p))
+                .toList();
+    }
+
+    public String namespace() { return namespace; }
+
+    public int partitionCount() { return partitions.size(); }
+
+    public List<PartitionKeys> partitions() { return partitions; }
+
+    public PartitionKeys partition(int p) { return partitions.get(p); }
+
+    public PartitionKeys partitionOf(String key) { return partitions.get(partitionIndex(key)); }
+
+    public int partitionIndex(String key) {
+        if (partitions.size() == 1) {
+            return 0;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(key.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % partitions.size());
+    }
+}

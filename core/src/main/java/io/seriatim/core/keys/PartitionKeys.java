@@ -1,0 +1,87 @@
+package io.seriatim.core.keys;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Names of the Redis keys of one partition of a namespace. Every name starts with the hash tag
+ * {@code {ns:p}}, so all keys a script touches live in one Redis Cluster slot.
+ *
+ * <p>Immutable; the byte forms are computed once because they go into every script call.
+ */
+public final class PartitionKeys {
+    private final String namespace;
+    private final int partition;
+    private final String prefix;
+    private final byte[] prefixBytes;
+    private final byte[] ready;
+    private final byte[] leases;
+    private final byte[] owners;
+    private final byte[] fence;
+    private final byte[] attempts;
+    private final byte[] parked;
+    private final byte[] dlq;
+    private final byte[] stats;
+    private final byte[] seq;
+    private final byte[] bell;
+    private final byte[] paused;
+
+    PartitionKeys(String namespace, int partition) {
+        this.namespace = namespace;
+        this.partition = partition;
+        this.prefix = "{" + namespace + ":" + partition + "}:";
+        this.prefixBytes = bytes(prefix);
+        this.ready = name("ready");
+        this.leases = name("leases");
+        this.owners = name("owners");
+        this.fence = name("fence");
+        this.attempts = name("attempts");
+        this.parked = name("parked");
+        this.dlq = name("dlq");
+        this.stats = name("stats");
+        this.seq = name("seq");
+        this.bell = name("bell");
+        this.paused = name("paused");
+    }
+
+    public String namespace() { return namespace; }
+    public int partition() { return partition; }
+    /** {@code {ns:p}:}, the start of every key of this partition. */
+    public String prefix() { return prefix; }
+    public byte[] prefixBytes() { return prefixBytes; }
+
+    /** zset: ready keys, scored by when they may next be claimed (ms, Redis time). */
+    public byte[] ready() { return ready; }
+    /** zset: leased keys, scored by lease deadline. */
+    public byte[] leases() { return leases; }
+    /** hash: leased key to {@code fence|grantedAtMs|jobsRun|workerId}. */
+    public byte[] owners() { return owners; }
+    /** string: fence counter, incremented on every lease granted. */
+    public byte[] fence() { return fence; }
+    /** hash: key to failed attempts of its head job. */
+    public byte[] attempts() { return attempts; }
+    /** hash: parked key to the reason it is held. */
+    public byte[] parked() { return parked; }
+    /** stream: dead-lettered jobs with key, job, error, attempts, time. */
+    public byte[] dlq() { return dlq; }
+    /** hash: counters (enqueued, acked, pending, dead, ...). */
+    public byte[] stats() { return stats; }
+    /** string: job sequence counter (job ids derive from it). */
+    public byte[] seq() { return seq; }
+    /** list: doorbell that idle workers block on. */
+    public byte[] bell() { return bell; }
+    /** string: present while the namespace is paused. */
+    public byte[] paused() { return paused; }
+
+    /** list: the pending jobs of one ordering key, head = oldest. */
+    public byte[] queue(String key) { return bytes(prefix + "q:" + key); }
+
+    /** string with TTL: remembers a submit's dedup id. */
+    public byte[] dedup(String dedupId) { return bytes(prefix + "dedup:" + dedupId); }
+
+    private byte[] name(String suffix) { return bytes(prefix + suffix); }
+
+    private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    @Override
+    public String toString() { return prefix; }
+}

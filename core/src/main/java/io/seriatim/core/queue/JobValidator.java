@@ -1,0 +1,90 @@
+package io.seriatim.core.queue;
+
+import io.seriatim.core.settings.NamespaceSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Checks submits against a namespace's limits before anything reaches Redis, so a bad submit is
+ * refused with a message that says which limit and by how much, and nothing is written.
+ */
+public final class JobValidator {
+    /** Jobs per enqueue call: the script passes them to RPUSH as arguments (Lua stack bound). */
+    public static final int MAX_JOBS_PER_CALL = 1000;
+    public static final int MAX_DEDUP_ID_CHARS = 256;
+
+    private final NamespaceSettings settings;
+
+    public JobValidator(NamespaceSettings settings) {
+        this.settings = settings;
+    }
+
+    public void check(EnqueueRequest request) {
+        checkKey(request.key());
+        int n = request.jobs().size();
+        if (n == 0 || n > MAX_JOBS_PER_CALL) {
+            throw new InvalidJobException("a request carries 1 to " + MAX_JOBS_PER_CALL + " jobs, got " + n);
+        }
+        for (NewJob job : request.jobs()) {
+            checkJob(job);
+        }
+        String dedup = request.dedupId();
+        if (dedup != null && (dedup.isEmpty() || dedup.length() > MAX_DEDUP_ID_CHARS || hasControl(dedup))) {
+            throw new InvalidJobException("dedup id must be 1-" + MAX_DEDUP_ID_CHARS
+                    + " characters without control characters");
+        }
+    }
+
+    public void checkKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new InvalidJobException("key must not be empty");
+        }
+        if (hasControl(key)) {
+            throw new InvalidJobException("key must not contain control characters");
+        }
+        int bytes = utf8Length(key);
+        if (bytes > settings.maxKeyBytes()) {
+            throw new InvalidJobException("key is " + bytes + " bytes, over the limit of "
+                    + settings.maxKeyBytes() + " (namespace " + settings.name() + ")");
+        }
+    }
+
+    private void checkJob(NewJob job) {
+        if (job.payload().length > settings.maxPayloadBytes()) {
+            throw new InvalidJobException("payload is " + job.payload().length + " bytes, over the limit of "
+                    + settings.maxPayloadBytes() + " (namespace " + settings.name() + ")");
+        }
+        Map<String, String> headers = job.headers();
+        if (headers.size() > settings.maxHeaders()) {
+            throw new InvalidJobException(headers.size() + " headers, over the limit of " + settings.maxHeaders());
+        }
+        for (var h : headers.entrySet()) {
+            if (h.getKey().isEmpty()) {
+                throw new InvalidJobException("header names must not be empty");
+            }
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogate(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // An unpaired surrogate would not survive the trip through UTF-8 and back.
+    private static boolean validSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

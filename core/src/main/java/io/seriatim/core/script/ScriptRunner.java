@@ -1,0 +1,86 @@
+package io.seriatim.core.script;
+
+import io.seriatim.core.redis.RedisUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Runs {@link Script}s by SHA (EVALSHA), falling back to the full source (EVAL, which also
+ * caches it) when Redis answers NOSCRIPT, as it does after a restart or SCRIPT FLUSH.
+ *
+ * <p>Thread-safe: it holds only the client, whose connection pool is thread-safe. Connection
+ * failures become {@link RedisUnavailableException}.
+ */
+public final class ScriptRunner {
+    /** One script call: what {@link #runAll} pipelines. */
+    public record Call(Script script, List<byte[]> keys, List<byte[]> args) {}
+
+    private final UnifiedJedis redis;
+
+    public ScriptRunner(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    public UnifiedJedis redis() {
+        return redis;
+    }
+
+    public Object run(Script script, List<byte[]> keys, List<byte[]> args) {
+        try {
+            try {
+                return redis.evalsha(script.shaBytes(), keys, args);
+            } catch (JedisNoScriptException e) {
+                return redis.eval(script.sourceBytes(), keys, args);
+            }
+        } catch (JedisConnectionException e) {
+            throw unavailable(script, e);
+        }
+    }
+
+    /**
+     * Runs calls in one pipeline and returns their replies in order; a reply is the
+     * {@link JedisDataException} itself when that call failed in Redis.
+     *
+     * <p>The pipeline starts with SCRIPT LOAD of every script it uses. That is what keeps
+     * order: were a script missing, an EVALSHA would fail while a later one on the same key
+     * might succeed after another client re-cached it, and retrying the first would put it
+     * behind the second. SCRIPT LOAD of a cached script costs Redis one SHA-1 of its source.
+     */
+    public List<Object> runAll(List<Call> calls) {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        List<Response<Object>> replies = new ArrayList<>(calls.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            byte[] sampleKey = calls.getFirst().keys().getFirst();
+            calls.stream().map(Call::script).distinct()
+                    .forEach(s -> pipeline.scriptLoad(s.sourceBytes(), sampleKey));
+            for (Call call : calls) {
+                replies.add(pipeline.evalsha(call.script().shaBytes(), call.keys(), call.args()));
+            }
+            pipeline.sync();
+        } catch (JedisConnectionException e) {
+            throw unavailable(calls.getFirst().script(), e);
+        }
+        List<Object> out = new ArrayList<>(replies.size());
+        for (Response<Object> reply : replies) {
+            try {
+                out.add(reply.get());
+            } catch (JedisDataException e) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static RedisUnavailableException unavailable(Script script, JedisConnectionException e) {
+        return new RedisUnavailableException("Redis unavailable while running " + script.fileName()
+                + ": " + e.getMessage(), e);
+    }
+}

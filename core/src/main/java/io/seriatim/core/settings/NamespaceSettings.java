@@ -1,0 +1,168 @@
+package io.seriatim.core.settings;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of one namespace (a named keyed queue), shared by every process that serves it:
+ * producers and gateways check submits against the limits, workers and sweepers apply the same
+ * retry limit and failure policy. Immutable; built with {@link #builder(String)}, where every
+ * setter rejects a bad value at once, naming the setting, the value and the allowed range.
+ *
+ * <pre>{@code
+ * NamespaceSettings comments = NamespaceSettings.builder("comments")
+ *         .maxAttempts(3)
+ *         .failurePolicy(FailurePolicy.PARK)
+ *         .build();
+ * }</pre>
+ */
+public record NamespaceSettings(
+        String name,
+        int partitions,
+        int maxKeyBytes,
+        int maxPayloadBytes,
+        int maxHeaders,
+        int maxAttempts,
+        FailurePolicy failurePolicy,
+        int fairnessJobs,
+        Duration fairnessTime,
+        Duration dedupWindow) {
+
+    /** Names become part of Redis hash tags: no braces, colons or spaces. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    public static final int MAX_PARTITIONS = 1024;
+
+    public NamespaceSettings {
+        Objects.requireNonNull(failurePolicy, "failurePolicy");
+        Objects.requireNonNull(fairnessTime, "fairnessTime");
+        Objects.requireNonNull(dedupWindow, "dedupWindow");
+        checkName(name);
+        range("partitions", partitions, 1, MAX_PARTITIONS);
+        range("maxKeyBytes", maxKeyBytes, 1, 64 * 1024);
+        range("maxPayloadBytes", maxPayloadBytes, 1, 512 * 1024 * 1024);
+        range("maxHeaders", maxHeaders, 0, 1024);
+        range("maxAttempts", maxAttempts, 1, 1_000_000);
+        range("fairnessJobs", fairnessJobs, 0, Integer.MAX_VALUE);
+        if (fairnessTime.isNegative()) {
+            throw new IllegalArgumentException("fairnessTime must be >= 0 (0 = no limit), got " + fairnessTime);
+        }
+        if (dedupWindow.toMillis() < 1) {
+            throw new IllegalArgumentException("dedupWindow must be at least 1 ms, got " + dedupWindow);
+        }
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("namespace name must be 1-64 characters of [A-Za-z0-9_.-], got "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+    }
+
+    private static void range(String setting, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(setting + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    /** Builds {@link NamespaceSettings}; each setter checks its value, {@link #build()} the whole. */
+    public static final class Builder {
+        private final String name;
+        private int partitions = 1;
+        private int maxKeyBytes = 1024;
+        private int maxPayloadBytes = 1024 * 1024;
+        private int maxHeaders = 64;
+        private int maxAttempts = 5;
+        private FailurePolicy failurePolicy = FailurePolicy.SKIP;
+        private int fairnessJobs = 1000;
+        private Duration fairnessTime = Duration.ofSeconds(1);
+        private Duration dedupWindow = Duration.ofMinutes(10);
+
+        private Builder(String name) {
+            checkName(name);
+            this.name = name;
+        }
+
+        /**
+         * Partitions (hash-tag groups) the namespace's keys are spread over; default 1, which is
+         * right for a standalone Redis. On Redis Cluster use several per master. Fixed once the
+         * namespace has data: opening it with another count fails.
+         */
+        public Builder partitions(int partitions) {
+            range("partitions", partitions, 1, MAX_PARTITIONS);
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Longest ordering key in UTF-8 bytes; default 1024. */
+        public Builder maxKeyBytes(int maxKeyBytes) {
+            range("maxKeyBytes", maxKeyBytes, 1, 64 * 1024);
+            this.maxKeyBytes = maxKeyBytes;
+            return this;
+        }
+
+        /** Largest payload in bytes; default 1 MiB, at most 512 MiB (Redis' own string limit). */
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            range("maxPayloadBytes", maxPayloadBytes, 1, 512 * 1024 * 1024);
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /** Most headers per job; default 64. */
+        public Builder maxHeaders(int maxHeaders) {
+            range("maxHeaders", maxHeaders, 0, 1024);
+            this.maxHeaders = maxHeaders;
+            return this;
+        }
+
+        /**
+         * Runs a job may have (failures and expired leases both count) before the failure policy
+         * applies; default 5, 1 means no retry.
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            range("maxAttempts", maxAttempts, 1, 1_000_000);
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** What to do with a job out of attempts; default {@link FailurePolicy#SKIP}. */
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            return this;
+        }
+
+        /** Jobs one lease may run before the key goes to the back of ready; default 1000, 0 = no limit. */
+        public Builder fairnessJobs(int fairnessJobs) {
+            range("fairnessJobs", fairnessJobs, 0, Integer.MAX_VALUE);
+            this.fairnessJobs = fairnessJobs;
+            return this;
+        }
+
+        /** Time one lease may hold a busy key before it goes to the back of ready; default 1 s, 0 = no limit. */
+        public Builder fairnessTime(Duration fairnessTime) {
+            if (fairnessTime == null || fairnessTime.isNegative()) {
+                throw new IllegalArgumentException("fairnessTime must be >= 0 (0 = no limit), got " + fairnessTime);
+            }
+            this.fairnessTime = fairnessTime;
+            return this;
+        }
+
+        /** How long a submit's dedup id is remembered; default 10 minutes, at least 1 ms. */
+        public Builder dedupWindow(Duration dedupWindow) {
+            if (dedupWindow == null || dedupWindow.toMillis() < 1) {
+                throw new IllegalArgumentException("dedupWindow must be at least 1 ms, got " + dedupWindow);
+            }
+            this.dedupWindow = dedupWindow;
+            return this;
+        }
+
+        public NamespaceSettings build() {
+            return new NamespaceSettings(name, partitions, maxKeyBytes, maxPayloadBytes, maxHeaders,
+                    maxAttempts, failurePolicy, fairnessJobs, fairnessTime, dedupWindow);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+--[[
+  claim: grants a worker leases on up to `maxKeys` due keys and returns each key's first jobs.
+
+  KEYS[1] ready     zset  key -> when it may next be claimed
+  KEYS[2] leases    zset  key -> lease deadline
+  KEYS[3] owners    hash  key -> "fence|grantedAtMs|jobsRun|workerId"
+  KEYS[4] fence     string, counter: INCR per lease granted
+  KEYS[5] attempts  hash  key -> failed attempts of the key's head job
+  KEYS[6] paused    string, present while the namespace is paused
+  KEYS[7] bell      list  doorbell
+
+  ARGV[1] prefix    `{ns:p}:` (queue lists are `prefix .. 'q:' .. key`, same slot)
+  ARGV[2] workerId
+  ARGV[3] maxKeys
+  ARGV[4] leaseMs
+  ARGV[5] batch     jobs returned per key
+
+  Returns {nowMs, nextDueMs or -1, n, then n times: key, fence, deadline, headAttempts, jobCount, jobs...}
+          nextDueMs is the earliest score left in ready (may be <= now when more keys wait).
+          {nowMs, -2, 0}  the namespace is paused: nothing granted.
+
+  Keeps: each claimed key moves from ready to leases (never in both), with a fresh fence
+  greater than every fence granted before in this partition. Keys with no jobs are never
+  leased (a ready key always has jobs; if one had none it is dropped from ready here).
+  When due keys remain after this claim the bell rings again, so the next idle worker wakes.
+]]
+-- @include common.lua
+
+local ready, leases, owners, fenceKey, attempts, paused, bell =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local prefix, worker = ARGV[1], ARGV[2]
+local maxKeys, leaseMs, batch = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local now = now_ms()
+
+if redis.call('EXISTS', paused) == 1 then
+  return {now, -2, 0}
+end
+
+local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, maxKeys)
+local out = {now, -1, 0}
+local granted = 0
+local deadline = now + leaseMs
+for _, key in ipairs(due) do
+  redis.call('ZREM', ready, key)
+  local jobs = redis.call('LRANGE', prefix .. 'q:' .. key, 0, batch - 1)
+  if #jobs > 0 then
+    local fence = redis.call('INCR', fenceKey)
+    redis.call('ZADD', leases, deadline, key)
+    redis.call('HSET', owners, key, owner_value(fence, now, 0, worker))
+    local tries = tonumber(redis.call('HGET', attempts, key) or '0')
+    out[#out + 1] = key
+    out[#out + 1] = fence
+    out[#out + 1] = deadline
+    out[#out + 1] = tries
+    out[#out + 1] = #jobs
+    for _, job in ipairs(jobs) do out[#out + 1] = job end
+    granted = granted + 1
+  end
+end
+out[3] = granted
+
+local head = redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')
+if #head > 0 then
+  out[2] = tonumber(head[2])
+  if out[2] <= now then ring(bell) end
+end
+return out

@@ -1,0 +1,55 @@
+-- Shared helpers, pasted into each script by ScriptSource at load time (`-- @include common.lua`).
+
+-- Milliseconds since the epoch on the Redis clock: the one clock every process agrees on.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Wakes one worker blocked on the partition's doorbell. The bell holds at most one token:
+-- a woken worker that finds more due keys rings it again (see claim.lua).
+local function ring(bell)
+  if redis.call('LLEN', bell) == 0 then
+    redis.call('RPUSH', bell, '1')
+  end
+end
+
+-- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers).
+local function varint(n)
+  local out = {}
+  while n >= 128 do
+    out[#out + 1] = string.char(n % 128 + 128)
+    n = math.floor(n / 128)
+  end
+  out[#out + 1] = string.char(n)
+  return table.concat(out)
+end
+
+-- The bytes every stored job with this id starts with: field 1 (tag 0x08) as a varint.
+local function id_prefix(id)
+  return '\8' .. varint(id)
+end
+
+local function has_id(stored, id)
+  local p = id_prefix(id)
+  return string.sub(stored, 1, #p) == p
+end
+
+-- owners hash values: "fence|grantedAtMs|jobsRun|workerId" (worker id last: it may hold '|').
+local function parse_owner(v)
+  if not v then return nil end
+  local fence, granted, ran, worker = string.match(v, '^(%d+)|(%d+)|(%d+)|(.*)$')
+  return {fence = fence, granted = tonumber(granted), ran = tonumber(ran), worker = worker}
+end
+
+local function owner_value(fence, granted, ran, worker)
+  return fence .. '|' .. granted .. '|' .. ran .. '|' .. worker
+end
+
+-- The holder's fence and worker id must both match: a fence number alone could repeat if
+-- Redis restarted having lost its last writes, but never for the same worker id.
+local function is_owner(owners, key, fence, worker)
+  local o = parse_owner(redis.call('HGET', owners, key))
+  if o and o.fence == fence and o.worker == worker then return o end
+  return nil
+end

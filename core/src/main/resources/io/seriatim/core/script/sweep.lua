@@ -1,0 +1,49 @@
+--[[
+  sweep: brings back keys whose lease ran out (their worker died or stalled). The expiry counts
+  as an attempt of the head job, so a job that kills its worker every time ends under the
+  failure policy instead of looping forever.
+
+  KEYS[1] leases  KEYS[2] owners  KEYS[3] attempts  KEYS[4] stats  KEYS[5] bell
+  (the ready, parked and dlq keys are reached through the prefix: same slot)
+
+  ARGV[1] prefix       `{ns:p}:`
+  ARGV[2] limit        most leases handled in this call (bounds the time Redis is busy)
+  ARGV[3] maxAttempts
+  ARGV[4] policy       SKIP or PARK
+
+  Returns {swept, deadLettered, parked, more}  more = 1 when the limit cut the sweep short
+
+  Keeps: each expired key leaves leases and its owner entry goes, so the stale holder's next
+  ack / renew / fail is refused; the key lands in exactly one of ready / parked, or none if
+  its last job was dead-lettered. Idempotent: a second sweeper finds nothing left to do.
+]]
+-- @include common.lua
+-- @include dead_letter.lua
+
+local leases, owners, attempts, stats, bell = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local prefix, limit = ARGV[1], tonumber(ARGV[2])
+local maxAttempts, policy = tonumber(ARGV[3]), ARGV[4]
+local now = now_ms()
+
+local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, limit)
+local dead, parked, woke = 0, 0, false
+for _, key in ipairs(expired) do
+  redis.call('ZREM', leases, key)
+  redis.call('HDEL', owners, key)
+  local tries = redis.call('HINCRBY', attempts, key, 1)
+  if tries >= maxAttempts then
+    if exhaust(policy, prefix, key, 'lease expired', tries, now) == 'parked' then
+      parked = parked + 1
+    else
+      dead = dead + 1
+    end
+  else
+    redis.call('ZADD', prefix .. 'ready', now, key)
+    woke = true
+  end
+end
+if woke then ring(bell) end
+if #expired > 0 then redis.call('HINCRBY', stats, 'expired', #expired) end
+local more = 0
+if #expired == limit then more = 1 end
+return {#expired, dead, parked, more}
