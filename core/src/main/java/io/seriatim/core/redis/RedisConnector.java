@@ -1,0 +1,84 @@
+package io.seriatim.core.redis;
+
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Opens a Jedis client for {@link RedisSettings}: standalone, Sentinel or Cluster, all behind
+ * {@link UnifiedJedis}, which is what the rest of Seriatim uses. The caller owns the returned
+ * client and closes it.
+ */
+public final class RedisConnector {
+    private RedisConnector() {}
+
+    public static UnifiedJedis connect(RedisSettings settings) {
+        URI uri = RedisSettings.parse(settings.address());
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(settings.poolSize());
+        pool.setMaxIdle(settings.poolSize());
+        pool.setJmxEnabled(false);
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
+                .clientName("seriatim");
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                if (colon > 0) {
+                    config.user(userInfo.substring(0, colon));
+                }
+                config.password(userInfo.substring(colon + 1));
+            } else {
+                config.password(userInfo);
+            }
+        }
+        return switch (settings.mode()) {
+            case STANDALONE -> {
+                if (uri.getPath() != null && uri.getPath().length() > 1) {
+                    config.database(Integer.parseInt(uri.getPath().substring(1)));
+                }
+                config.ssl(uri.getScheme().equals("rediss"));
+                yield RedisClient.builder()
+                        .hostAndPort(uri.getHost(), uri.getPort())
+                        .clientConfig(config.build())
+                        .poolConfig(pool)
+                        .build();
+            }
+            case SENTINEL -> RedisSentinelClient.builder()
+                    .masterName(uri.getPath().substring(1))
+                    .sentinels(hosts(uri))
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+            case CLUSTER -> RedisClusterClient.builder()
+                    .nodes(hosts(uri))
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+        };
+    }
+
+    private static Set<HostAndPort> hosts(URI uri) {
+        String authority = uri.getRawAuthority();
+        int at = authority.lastIndexOf('@');
+        Set<HostAndPort> out = new LinkedHashSet<>();
+        for (String hp : authority.substring(at + 1).split(",")) {
+            try {
+                out.add(HostAndPort.from(hp.strip()));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("redis address lists '" + hp + "', not host:port");
+            }
+        }
+        return out;
+    }
+}
