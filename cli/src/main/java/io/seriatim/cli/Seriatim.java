@@ -1,0 +1,69 @@
+package io.seriatim.cli;
+
+import io.seriatim.core.redis.RedisUnavailableException;
+import java.io.File;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.PropertiesDefaultProvider;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * The {@code seriatim} command. Settings come from flags, then a properties file (option names
+ * without dashes, e.g. {@code redis=redis://10.0.0.5:6379}; {@code $SERIATIM_CONFIG}, else
+ * {@code ~/.seriatim.properties}), then environment variables, then built-in defaults.
+ */
+@Command(name = "seriatim", mixinStandardHelpOptions = true, version = "seriatim 0.1.0",
+        description = "Keyed-ordering job processor on Redis: one key's jobs run in order, keys in parallel.",
+        subcommands = {
+            StatsCommand.class,
+            InspectCommand.class,
+            DlqCommand.class,
+            ParkCommand.class,
+            UnparkCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Seriatim implements Runnable {
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it directly. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Seriatim());
+        String config = System.getenv("SERIATIM_CONFIG");
+        cli.setDefaultValueProvider(config == null ? new PropertiesDefaultProvider()
+                : new PropertiesDefaultProvider(new File(config)));
+        cli.setExecutionExceptionHandler(Seriatim::handle);
+        return cli;
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof RedisUnavailableException) {
+            err.println("seriatim: " + e.getMessage());
+            return ExitCode.REDIS_UNAVAILABLE;
+        }
+        if (e instanceof JedisConnectionException) {
+            err.println("seriatim: Redis unavailable: " + e.getMessage());
+            return ExitCode.REDIS_UNAVAILABLE;
+        }
+        if (e instanceof IllegalArgumentException) {
+            err.println("seriatim: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        err.println("seriatim: " + e);
+        e.printStackTrace(err);
+        return ExitCode.FAILED;
+    }
+}
