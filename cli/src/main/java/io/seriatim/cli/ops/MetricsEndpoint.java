@@ -1,0 +1,99 @@
+package io.seriatim.cli.ops;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Serves one process's Dropwizard registry as Prometheus text on {@code /metrics}, a health
+ * check on {@code /health} (200 "ok" or 503 with the reason), and over JMX (domain
+ * {@code seriatim}).
+ *
+ * <p>Owns its HTTP server and the one thread that answers requests; {@link #close()} stops both.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final JmxReporter jmx;
+
+    private MetricsEndpoint(HttpServer server, ExecutorService executor, JmxReporter jmx) {
+        this.server = server;
+        this.executor = executor;
+        this.jmx = jmx;
+    }
+
+    /**
+     * Starts serving on {@code host:port} (port 0 picks a free one).
+     *
+     * @param health returns null when healthy, else why not
+     */
+    public static MetricsEndpoint start(MetricRegistry metrics, String host, int port, Supplier<String> health) {
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
+        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        server.createContext("/metrics", exchange -> {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            writer.write(body, prometheus.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
+            respond(exchange, 200, writer.getContentType(), body.toByteArray());
+        });
+        server.createContext("/health", exchange -> {
+            String problem;
+            try {
+                problem = health.get();
+            } catch (RuntimeException e) {
+                problem = e.toString();
+            }
+            byte[] body = (problem == null ? "ok\n" : problem + "\n").getBytes(StandardCharsets.UTF_8);
+            respond(exchange, problem == null ? 200 : 503, "text/plain; charset=utf-8", body);
+        });
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seriatim-metrics-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        JmxReporter jmx = JmxReporter.forRegistry(metrics).inDomain("seriatim").build();
+        jmx.start();
+        return new MetricsEndpoint(server, executor, jmx);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        jmx.stop();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
