@@ -1,0 +1,74 @@
+package io.seriatim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seriatim.cli.verify.HistoryChecker;
+import io.seriatim.cli.verify.Run;
+import io.seriatim.cli.verify.Submitted;
+import io.seriatim.cli.verify.Verdict;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HistoryCheckerTest {
+    private final HistoryChecker checker = new HistoryChecker();
+
+    private static Submitted acked(String key, long seq) {
+        return new Submitted(key, seq, key.hashCode() * 1000L + seq, true);
+    }
+
+    private static Run run(String key, long seq, long fence, long mono) {
+        return new Run(key, seq, key.hashCode() * 1000L + seq, fence, 1, 1, mono);
+    }
+
+    @Test
+    void cleanHistoryPasses() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2), acked("b", 1)),
+                List.of(run("a", 1, 1, 10), run("b", 1, 2, 11), run("a", 2, 1, 12)));
+        assertThat(v.ok()).isTrue();
+        assertThat(v.duplicateRuns()).isZero();
+    }
+
+    @Test
+    void reRunAfterTakeoverIsADuplicateNotAViolation() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2), acked("a", 3)),
+                List.of(run("a", 1, 1, 10), run("a", 2, 1, 11), run("a", 2, 2, 20), run("a", 3, 2, 21)));
+        assertThat(v.ok()).isTrue();
+        assertThat(v.duplicateRuns()).isEqualTo(1);
+        assertThat(v.maxRunsOfAJob()).isEqualTo(2);
+    }
+
+    @Test
+    void acknowledgedJobThatNeverRanIsLost() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2)), List.of(run("a", 1, 1, 10)));
+        assertThat(v.lost()).isEqualTo(1);
+        assertThat(v.ok()).isFalse();
+    }
+
+    @Test
+    void jobStartingBeforeAnEarlierOneIsAnOrderViolation() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(run("a", 2, 1, 10), run("a", 1, 1, 11)));
+        assertThat(v.orderViolations()).isEqualTo(1);
+    }
+
+    @Test
+    void gapForAnUnacknowledgedSubmitIsNoViolation() {
+        Submitted unknown = new Submitted("a", 2, "a".hashCode() * 1000L + 2, false);
+        Verdict v = checker.check(List.of(acked("a", 1), unknown, acked("a", 3)),
+                List.of(run("a", 1, 1, 10), run("a", 3, 1, 11)));
+        assertThat(v.ok()).isTrue();
+    }
+
+    @Test
+    void runUnderAnOlderFenceAfterANewerOneIsStale() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(run("a", 1, 2, 10), run("a", 2, 1, 11)));
+        assertThat(v.staleRuns()).isEqualTo(1);
+    }
+
+    @Test
+    void runOfAJobNeverSubmittedIsUnexpected() {
+        Verdict v = checker.check(List.of(acked("a", 1)), List.of(run("a", 1, 1, 10), run("a", 9, 1, 11)));
+        assertThat(v.unexpected()).isEqualTo(1);
+    }
+}
