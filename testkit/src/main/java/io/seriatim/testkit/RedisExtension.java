@@ -1,0 +1,100 @@
+package io.seriatim.testkit;
+
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Gives a test class its own real {@code redis-server}: started before all tests, flushed (and
+ * brought back if a test killed or paused it) before each, killed after all.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RedisExtension redis = new RedisExtension();
+ *
+ * @Test
+ * void somethingAgainstRealRedis() {
+ *     KeyedQueue q = KeyedQueue.open(redis.client(), settings);
+ *     redis.server().kill();
+ * }
+ * }</pre>
+ *
+ * Test methods may also take a {@link RedisServer} parameter.
+ */
+public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+        ParameterResolver {
+    private final List<String> serverArgs;
+    private RedisServer server;
+    private RedisClient client;
+
+    /** A server with the defaults of {@link RedisServer#start()} (AOF everysec). */
+    public RedisExtension() {
+        this(List.of());
+    }
+
+    /** A server with extra {@code redis-server} arguments, e.g. {@code "--appendfsync", "always"}. */
+    public RedisExtension(List<String> serverArgs) {
+        this.serverArgs = List.copyOf(serverArgs);
+    }
+
+    public RedisServer server() {
+        if (server == null) {
+            throw new IllegalStateException("the Redis server starts in beforeAll: register the extension static");
+        }
+        return server;
+    }
+
+    /** A Jedis client for the server, owned (and closed) by this extension. */
+    public RedisClient client() {
+        if (client == null) {
+            client = RedisClient.create(server().host(), server().port());
+        }
+        return client;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = RedisServer.start(serverArgs);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!server.isRunning()) {
+            server.restart();
+            closeClient(); // its pooled connections died with the old process
+        } else {
+            server.resume(); // harmless when not paused; a paused server would hang the flush
+        }
+        server.flushAll();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        closeClient();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == RedisServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return server();
+    }
+}
