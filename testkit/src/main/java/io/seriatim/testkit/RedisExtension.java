@@ -31,6 +31,7 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
     private final List<String> serverArgs;
     private RedisServer server;
     private RedisClient client;
+    private long clientPid;
 
     /** A server with the defaults of {@link RedisServer#start()} (AOF everysec). */
     public RedisExtension() {
@@ -49,10 +50,17 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         return server;
     }
 
-    /** A Jedis client for the server, owned (and closed) by this extension. */
+    /**
+     * A Jedis client for the server, owned (and closed) by this extension. After a test restarted
+     * the server, this is a new client: the old one's pooled connections died with the process.
+     */
     public RedisClient client() {
+        if (client != null && clientPid != server().pid()) {
+            closeClient();
+        }
         if (client == null) {
             client = RedisClient.create(server().host(), server().port());
+            clientPid = server().pid();
         }
         return client;
     }
@@ -66,7 +74,6 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
     public void beforeEach(ExtensionContext context) {
         if (!server.isRunning()) {
             server.restart();
-            closeClient(); // its pooled connections died with the old process
         } else {
             server.resume(); // harmless when not paused; a paused server would hang the flush
         }
