@@ -29,6 +29,7 @@ import redis.clients.jedis.RedisClient;
 public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
         ParameterResolver {
     private final List<String> serverArgs;
+    private final boolean embedded;
     private RedisServer server;
     private RedisClient client;
     private long clientPid;
@@ -40,7 +41,17 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
 
     /** A server with extra {@code redis-server} arguments, e.g. {@code "--appendfsync", "always"}. */
     public RedisExtension(List<String> serverArgs) {
+        this(serverArgs, false);
+    }
+
+    private RedisExtension(List<String> serverArgs, boolean embedded) {
         this.serverArgs = List.copyOf(serverArgs);
+        this.embedded = embedded;
+    }
+
+    /** A server on the Redis 6.2 binary that the embedded-redis jar ships, whatever is on the PATH. */
+    public static RedisExtension onEmbeddedRedis() {
+        return new RedisExtension(List.of(), true);
     }
 
     public RedisServer server() {
@@ -67,7 +78,7 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = RedisServer.start(serverArgs);
+        server = embedded ? RedisServer.start(RedisBinary.embedded(), serverArgs) : RedisServer.start(serverArgs);
     }
 
     @Override

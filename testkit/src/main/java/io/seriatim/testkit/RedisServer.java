@@ -60,9 +60,14 @@ public final class RedisServer implements AutoCloseable {
      * {@code List.of("--appendfsync", "always")} or {@code List.of("--maxmemory", "10mb")}.
      */
     public static RedisServer start(List<String> extraArgs) {
+        return start(RedisBinary.resolve(), extraArgs);
+    }
+
+    /** Starts the given {@code redis-server} binary (e.g. {@link RedisBinary#embedded()}). */
+    public static RedisServer start(Path binary, List<String> extraArgs) {
         try {
             Path dir = Files.createTempDirectory("seriatim-redis-");
-            RedisServer server = new RedisServer(RedisBinary.resolve(), dir, freePort(), extraArgs);
+            RedisServer server = new RedisServer(binary, dir, freePort(), extraArgs);
             server.launch();
             return server;
         } catch (IOException e) {

@@ -75,8 +75,12 @@ public final class PartitionKeys {
     /** list: the pending jobs of one ordering key, head = oldest. */
     public byte[] queue(String key) { return bytes(prefix + "q:" + key); }
 
-    /** string with TTL: remembers a submit's dedup id. */
-    public byte[] dedup(String dedupId) { return bytes(prefix + "dedup:" + dedupId); }
+    /**
+     * string with TTL: remembers a submit's dedup id for one ordering key. The id is scoped to
+     * the key, so the same id sent for two keys enqueues both; keys and ids hold no control
+     * characters, so the newline cannot be forged.
+     */
+    public byte[] dedup(String key, String dedupId) { return bytes(prefix + "dedup:" + dedupId + "\n" + key); }
 
     private byte[] name(String suffix) { return bytes(prefix + suffix); }
 

@@ -142,7 +142,7 @@ public final class KeyedQueue {
         k.add(p.bell());
         k.add(p.queue(request.key()));
         if (request.dedupId() != null) {
-            k.add(p.dedup(request.dedupId()));
+            k.add(p.dedup(request.key(), request.dedupId()));
         }
         List<byte[]> a = new ArrayList<>(3 + request.jobs().size());
         a.add(bytes(request.key()));

@@ -6,7 +6,7 @@
   KEYS[3] stats     hash  counters
   KEYS[4] bell      list  doorbell for blocked workers
   KEYS[5] queue     list  `{ns:p}:q:<key>`, head = oldest
-  KEYS[6] dedup     string `{ns:p}:dedup:<id>` (optional: present only with a dedup id)
+  KEYS[6] dedup     string `{ns:p}:dedup:<id>\n<key>` (optional: only with a dedup id; scoped to the key)
 
   ARGV[1] key         the ordering key
   ARGV[2] partition   0..1023, folded into job ids

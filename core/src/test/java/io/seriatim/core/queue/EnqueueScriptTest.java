@@ -55,9 +55,16 @@ class EnqueueScriptTest extends QueueTestSupport {
     }
 
     @Test
+    void theSameDedupIdForAnotherKeyEnqueuesBoth() {
+        assertThat(queue.enqueue(new EnqueueRequest("a", List.of(NewJob.of(new byte[] {1})), "same")).duplicate()).isFalse();
+        assertThat(queue.enqueue(new EnqueueRequest("b", List.of(NewJob.of(new byte[] {1})), "same")).duplicate()).isFalse();
+        assertThat(state().queues()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
     void dedupIdIsForgottenAfterTheWindow() {
         queue.enqueue(new EnqueueRequest("k", List.of(NewJob.of(new byte[] {1})), "d"));
-        long ttl = redis.client().pttl(queue.keys().partition(0).dedup("d"));
+        long ttl = redis.client().pttl(queue.keys().partition(0).dedup("k", "d"));
         assertThat(ttl).isPositive().isLessThanOrEqualTo(queue.settings().dedupWindow().toMillis());
     }
 
