@@ -26,6 +26,31 @@ public final class RedisConnector {
         pool.setMaxTotal(settings.poolSize());
         pool.setMaxIdle(settings.poolSize());
         pool.setJmxEnabled(false);
+        // A borrower waits at most this long for a free connection: a stuck pool must surface as
+        // an error the caller handles, never as a silent hang.
+        pool.setMaxWait(settings.connectTimeout().plus(settings.socketTimeout()));
+        DefaultJedisClientConfig.Builder config = config(settings, uri);
+        return switch (settings.mode()) {
+            case STANDALONE -> RedisClient.builder()
+                    .hostAndPort(uri.getHost(), uri.getPort())
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+            case SENTINEL -> RedisSentinelClient.builder()
+                    .masterName(uri.getPath().substring(1))
+                    .sentinels(hosts(uri))
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+            case CLUSTER -> RedisClusterClient.builder()
+                    .nodes(hosts(uri))
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+        };
+    }
+
+    private static DefaultJedisClientConfig.Builder config(RedisSettings settings, URI uri) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
@@ -42,30 +67,26 @@ public final class RedisConnector {
                 config.password(userInfo);
             }
         }
-        return switch (settings.mode()) {
-            case STANDALONE -> {
-                if (uri.getPath() != null && uri.getPath().length() > 1) {
-                    config.database(Integer.parseInt(uri.getPath().substring(1)));
-                }
-                config.ssl(uri.getScheme().equals("rediss"));
-                yield RedisClient.builder()
-                        .hostAndPort(uri.getHost(), uri.getPort())
-                        .clientConfig(config.build())
-                        .poolConfig(pool)
-                        .build();
+        if (settings.mode() == RedisSettings.Mode.STANDALONE) {
+            if (uri.getPath() != null && uri.getPath().length() > 1) {
+                config.database(Integer.parseInt(uri.getPath().substring(1)));
             }
-            case SENTINEL -> RedisSentinelClient.builder()
-                    .masterName(uri.getPath().substring(1))
-                    .sentinels(hosts(uri))
-                    .clientConfig(config.build())
-                    .poolConfig(pool)
-                    .build();
-            case CLUSTER -> RedisClusterClient.builder()
-                    .nodes(hosts(uri))
-                    .clientConfig(config.build())
-                    .poolConfig(pool)
-                    .build();
-        };
+            config.ssl(uri.getScheme().equals("rediss"));
+        }
+        return config;
+    }
+
+    /**
+     * One plain connection to a standalone Redis, for a blocking call (BLPOP) that another thread
+     * must be able to cut short by closing it. Empty for Sentinel and Cluster addresses.
+     */
+    public static java.util.Optional<redis.clients.jedis.Jedis> blockingConnection(RedisSettings settings) {
+        if (settings.mode() != RedisSettings.Mode.STANDALONE) {
+            return java.util.Optional.empty();
+        }
+        URI uri = RedisSettings.parse(settings.address());
+        return java.util.Optional.of(new redis.clients.jedis.Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
+                config(settings, uri).build()));
     }
 
     private static Set<HostAndPort> hosts(URI uri) {

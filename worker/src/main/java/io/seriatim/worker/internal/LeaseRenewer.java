@@ -1,0 +1,88 @@
+package io.seriatim.worker.internal;
+
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.Lease;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renews every lease the worker holds with one pipelined call per interval, and marks the keys
+ * Redis no longer grants as lost so their strands stop before their next job.
+ *
+ * <p>Runs on its own platform thread, owned and stopped by {@link WorkerRuntime}.
+ */
+final class LeaseRenewer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
+
+    private final KeyedQueue queue;
+    private final Collection<HeldKey> heldKeys;
+    private final Duration leaseTime;
+    private final Duration interval;
+    private final WorkerMetrics metrics;
+    private volatile boolean running = true;
+
+    LeaseRenewer(KeyedQueue queue, Collection<HeldKey> heldKeys, Duration leaseTime, Duration interval,
+            WorkerMetrics metrics) {
+        this.queue = queue;
+        this.heldKeys = heldKeys;
+        this.leaseTime = leaseTime;
+        this.interval = interval;
+        this.metrics = metrics;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+            renewOnce();
+        }
+    }
+
+    void renewOnce() {
+        Map<String, HeldKey> byKey = new HashMap<>();
+        List<Lease> leases = new ArrayList<>();
+        for (HeldKey held : heldKeys) {
+            if (!held.isLost()) {
+                byKey.put(held.lease().key(), held);
+                leases.add(held.lease());
+            }
+        }
+        if (leases.isEmpty()) {
+            return;
+        }
+        long sent = System.nanoTime();
+        try {
+            List<Lease> renewed = queue.renew(leases, leaseTime);
+            Map<String, Lease> stillHeld = new HashMap<>();
+            renewed.forEach(l -> stillHeld.put(l.key(), l));
+            byKey.forEach((key, held) -> {
+                Lease l = stillHeld.get(key);
+                if (l != null) {
+                    held.extended(l, sent, leaseTime.toNanos());
+                } else {
+                    // Also reached by a strand that ended meanwhile: marking it lost is harmless.
+                    held.lost();
+                    metrics.stale.mark();
+                    log.info("key {} lost its lease (fence {}): stopping it", key, held.lease().fence());
+                }
+            });
+        } catch (RuntimeException e) {
+            metrics.redisErrors.mark();
+            log.warn("lease renewal failed, will retry in {}: {}", interval, e.toString());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.seriatim.worker.internal;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
+import com.codahale.metrics.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/** The worker's Dropwizard metrics, named {@code seriatim.worker.<namespace>.*}. Thread-safe. */
+public final class WorkerMetrics {
+    final Meter acked;
+    final Meter failed;
+    final Meter retried;
+    final Meter deadLettered;
+    final Meter parked;
+    final Meter stale;
+    final Meter redisErrors;
+    final Timer handlerTime;
+    /** Submit (Redis clock) to handler start, in milliseconds. */
+    final Histogram endToEndMs;
+
+    public WorkerMetrics(MetricRegistry registry, String namespace, IntSupplier keysHeld) {
+        String p = "seriatim.worker." + namespace + ".";
+        acked = registry.meter(p + "acked");
+        failed = registry.meter(p + "failed");
+        retried = registry.meter(p + "retried");
+        deadLettered = registry.meter(p + "dead-lettered");
+        parked = registry.meter(p + "parked");
+        stale = registry.meter(p + "stale");
+        redisErrors = registry.meter(p + "redis-errors");
+        handlerTime = registry.timer(p + "handler-time");
+        endToEndMs = registry.histogram(p + "end-to-end-latency-ms",
+                () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
+        registry.gauge(p + "keys-held", () -> keysHeld::getAsInt);
+    }
+}

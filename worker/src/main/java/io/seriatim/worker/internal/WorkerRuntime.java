@@ -1,0 +1,267 @@
+package io.seriatim.worker.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.codahale.metrics.MetricRegistry;
+import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.queue.Claim;
+import io.seriatim.core.queue.ClaimedKey;
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.redis.RedisSettings;
+import io.seriatim.worker.JobHandler;
+import io.seriatim.worker.WorkerSettings;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The worker's engine. Threads and what they own:
+ * <ul>
+ *   <li>the claimer (one platform thread): claims keys while there are free slots, and waits on
+ *       the partitions' doorbell when none is due;</li>
+ *   <li>one virtual thread per held key ({@link StrandRunner}): that key's jobs, acks and fails;</li>
+ *   <li>the renewer (one platform thread): one pipelined renewal of all held leases per interval.</li>
+ * </ul>
+ * Shared between them: {@link #held} (concurrent map) and {@link #slots} (a semaphore of
+ * {@code concurrency} permits: the claimer takes one per key, the strand gives it back).
+ * {@link #close()} stops them in order: claimer, strands (each finishes its job and releases its
+ * key, within the shutdown timeout), renewer.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+
+    private final WorkerSettings settings;
+    private final JobHandler handler;
+    private final KeyedQueue queue;
+    private final UnifiedJedis redis;
+    private final WorkerMetrics metrics;
+    private final Map<String, HeldKey> held = new ConcurrentHashMap<>();
+    private final Semaphore slots;
+    /**
+     * Strands' Redis calls in flight: fewer than the pool's connections, so thousands of
+     * strands queue here (fair, virtual-thread friendly) instead of piling into the pool's
+     * connection-creation lock, which serialises them badly.
+     */
+    private final Semaphore redisPermits;
+    private final ReentrantLock slotLock = new ReentrantLock();
+    private final Condition slotFreed = slotLock.newCondition();
+    private final LeaseRenewer renewer;
+    private final Thread claimerThread;
+    private final Thread renewerThread;
+    private volatile boolean claiming = true;
+    /**
+     * The claimer's own connection for BLPOP on the doorbells (standalone Redis), so that
+     * close() can cut a long wait short by closing it. Created and used by the claimer thread.
+     */
+    private volatile redis.clients.jedis.Jedis bellConnection;
+
+    public WorkerRuntime(WorkerSettings settings, JobHandler handler, UnifiedJedis redis, MetricRegistry registry) {
+        this.settings = settings;
+        this.handler = handler;
+        this.redis = redis;
+        this.queue = KeyedQueue.open(redis, settings.namespace());
+        this.slots = new Semaphore(settings.concurrency());
+        this.redisPermits = new Semaphore(Math.max(1, settings.redis().poolSize() - 2), true);
+        this.metrics = new WorkerMetrics(registry, settings.namespace().name(), held::size);
+        this.renewer = new LeaseRenewer(queue, held.values(), settings.leaseTime(), settings.renewInterval(), metrics);
+        String ns = settings.namespace().name();
+        this.claimerThread = Thread.ofPlatform().name("seriatim-claimer-" + ns).daemon().unstarted(this::claimLoop);
+        this.renewerThread = Thread.ofPlatform().name("seriatim-renewer-" + ns).daemon().unstarted(renewer);
+    }
+
+    public void start() {
+        renewerThread.start();
+        claimerThread.start();
+        log.info("worker {} serving namespace {} (concurrency {}, batch {}, lease {})", settings.workerId(),
+                settings.namespace().name(), settings.concurrency(), settings.batchSize(), settings.leaseTime());
+    }
+
+    public int keysHeld() {
+        return held.size();
+    }
+
+    private void claimLoop() {
+        long failureBackoffMs = 100;
+        int partitions = queue.partitionCount();
+        int rotate = 0;
+        while (claiming) {
+            try {
+                awaitFreeSlot();
+                if (!claiming) {
+                    break;
+                }
+                boolean granted = false;
+                long waitMs = settings.idleWait().toMillis();
+                for (int i = 0; i < partitions && claiming; i++) {
+                    int p = (rotate + i) % partitions;
+                    int free = Math.min(slots.availablePermits(), settings.keysPerClaim());
+                    if (free == 0) {
+                        break;
+                    }
+                    long sent = System.nanoTime();
+                    Claim claim = queue.claim(p, settings.workerId(), free, settings.leaseTime(), settings.batchSize());
+                    long offset = claim.redisTimeMs() - System.currentTimeMillis();
+                    for (ClaimedKey key : claim.keys()) {
+                        startStrand(key, sent, offset);
+                        granted = true;
+                    }
+                    if (claim.nextDueMs() >= 0) {
+                        waitMs = Math.min(waitMs, Math.max(0, claim.nextDueMs() - claim.redisTimeMs()));
+                    }
+                }
+                rotate++;
+                failureBackoffMs = 100;
+                if (!granted && waitMs > 0) {
+                    waitForDoorbell(waitMs);
+                }
+            } catch (RuntimeException e) {
+                metrics.redisErrors.mark();
+                log.warn("claiming failed, retrying in {} ms: {}", failureBackoffMs, e.toString());
+                sleepQuietly(failureBackoffMs);
+                failureBackoffMs = Math.min(failureBackoffMs * 2, 5000);
+            }
+        }
+    }
+
+    private void startStrand(ClaimedKey key, long sentNanos, long redisClockOffsetMs) {
+        slots.acquireUninterruptibly(); // never blocks: only this thread takes permits, and it counted them
+        HeldKey h = new HeldKey(key.lease(), sentNanos, settings.leaseTime().toNanos());
+        held.put(key.lease().key(), h);
+        StrandRunner strand = new StrandRunner(queue, settings, handler, metrics, h, key, redisClockOffsetMs,
+                redisPermits);
+        Thread.ofVirtual().name("seriatim-key-" + key.lease().key()).start(() -> {
+            try {
+                strand.run();
+            } catch (Throwable e) {
+                log.error("strand of key {} died: {}", key.lease().key(), e.toString(), e);
+            } finally {
+                held.remove(key.lease().key(), h);
+                slots.release();
+                signalSlot();
+            }
+        });
+    }
+
+    /** Blocks on the doorbell of every partition (one call), at most {@code waitMs}. */
+    private void waitForDoorbell(long waitMs) {
+        double seconds = Math.max(0.01, Math.min(waitMs, settings.idleWait().toMillis()) / 1000.0);
+        if (settings.redis().mode() == RedisSettings.Mode.CLUSTER && queue.partitionCount() > 1) {
+            // Bells of different partitions live in different slots: a short sleep instead of a cross-slot BLPOP.
+            sleepQuietly(Math.min(waitMs, 50));
+            return;
+        }
+        byte[][] bells = queue.keys().partitions().stream().map(PartitionKeys::bell).toArray(byte[][]::new);
+        if (settings.redis().mode() != RedisSettings.Mode.STANDALONE) {
+            redis.blpop(Math.min(seconds, 1.0), bells); // pooled: close() waits for it, so keep it short
+            return;
+        }
+        redis.clients.jedis.Jedis connection = bellConnection;
+        if (connection == null || !connection.isConnected()) {
+            if (connection != null) {
+                connection.close();
+            }
+            connection = io.seriatim.core.redis.RedisConnector.blockingConnection(settings.redis()).orElseThrow();
+            bellConnection = connection;
+            if (!claiming) {
+                connection.close();
+                return;
+            }
+        }
+        try {
+            connection.blpop(seconds, bells);
+        } catch (RuntimeException e) {
+            connection.close();
+            bellConnection = null;
+            if (claiming) {
+                throw e;
+            }
+        }
+    }
+
+    private void awaitFreeSlot() {
+        slotLock.lock();
+        try {
+            while (claiming && slots.availablePermits() == 0) {
+                slotFreed.await(settings.idleWait().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            slotLock.unlock();
+        }
+    }
+
+    private void signalSlot() {
+        slotLock.lock();
+        try {
+            slotFreed.signalAll();
+        } finally {
+            slotLock.unlock();
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Graceful stop: no new claims; each held key finishes its current job, acknowledges what ran
+     * and is released, within the shutdown timeout; then the renewer stops. Keys still running
+     * after the timeout are abandoned: their leases expire and the sweeper hands them on.
+     */
+    @Override
+    public void close() {
+        claiming = false;
+        signalSlot();
+        redis.clients.jedis.Jedis bell = bellConnection;
+        if (bell != null) {
+            bell.disconnect(); // ends a blocked BLPOP at once
+        }
+        join(claimerThread, Math.min(settings.idleWait().toMillis(), 1000) + settings.redis().socketTimeout().toMillis() + 1000);
+        if (bellConnection != null) {
+            bellConnection.close();
+        }
+        held.values().forEach(HeldKey::stop);
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        slotLock.lock();
+        try {
+            while (slots.availablePermits() < settings.concurrency() && System.nanoTime() < deadline) {
+                slotFreed.await(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            slotLock.unlock();
+        }
+        if (!held.isEmpty()) {
+            log.warn("worker {} abandoned {} key(s) still running after {}: their leases will expire: {}", settings.workerId(),
+                    held.size(), settings.shutdownTimeout(), held.keySet().stream().limit(10).toList());
+        }
+        renewer.stop();
+        renewerThread.interrupt();
+        join(renewerThread, 5000);
+        log.info("worker {} stopped", settings.workerId());
+    }
+
+    private static void join(Thread t, long ms) {
+        try {
+            t.join(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+}
