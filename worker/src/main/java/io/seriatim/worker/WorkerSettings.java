@@ -59,6 +59,12 @@ public record WorkerSettings(RedisSettings redis, NamespaceSettings namespace, S
         }
     }
 
+    /** These settings with another Redis address (e.g. the same worker against a failover target). */
+    public WorkerSettings withRedis(RedisSettings other) {
+        return new WorkerSettings(other, namespace, workerId, concurrency, batchSize, keysPerClaim, leaseTime,
+                renewInterval, jobTimeout, backoff, idleWait, shutdownTimeout);
+    }
+
     public static Builder builder(RedisSettings redis, NamespaceSettings namespace) {
         return new Builder(redis, namespace);
     }
