@@ -24,6 +24,9 @@ public final class PartitionKeys {
     private final byte[] seq;
     private final byte[] bell;
     private final byte[] paused;
+    private final byte[] delayed;
+    private final byte[] schedules;
+    private final byte[] scheduleTicks;
 
     PartitionKeys(String namespace, int partition) {
         this.namespace = namespace;
@@ -41,6 +44,9 @@ public final class PartitionKeys {
         this.seq = name("seq");
         this.bell = name("bell");
         this.paused = name("paused");
+        this.delayed = name("delayed");
+        this.schedules = name("schedules");
+        this.scheduleTicks = name("schedule-ticks");
     }
 
     public String namespace() { return namespace; }
@@ -71,6 +77,13 @@ public final class PartitionKeys {
     public byte[] bell() { return bell; }
     /** string: present while the namespace is paused. */
     public byte[] paused() { return paused; }
+
+    /** zset: jobs submitted with a delay, scored by due time; not pending until promoted. */
+    public byte[] delayed() { return delayed; }
+    /** hash: schedule name to its encoded definition (schedules live in their key's partition). */
+    public byte[] schedules() { return schedules; }
+    /** hash: schedule name to the last tick fired (ms). */
+    public byte[] scheduleTicks() { return scheduleTicks; }
 
     /** list: the pending jobs of one ordering key, head = oldest. */
     public byte[] queue(String key) { return bytes(prefix + "q:" + key); }

@@ -160,6 +160,61 @@ public final class KeyedQueue {
                 ScriptStatus.of(l(r, 0)) == ScriptStatus.DUPLICATE, l(r, 1), (int) l(r, 2), l(r, 3));
     }
 
+    /**
+     * Enqueues one key's jobs to run no earlier than {@code delay} from now (Redis clock). They get
+     * their ids now and join the tail of the key's strand when due (see {@link #promoteDue}).
+     */
+    public EnqueueResult enqueueDelayed(EnqueueRequest request, Duration delay) {
+        if (delay.isNegative()) {
+            throw new InvalidJobException("delay must be >= 0, got " + delay);
+        }
+        if (delay.isZero()) {
+            return enqueue(request);
+        }
+        return delayed(request, -1, delay.toMillis());
+    }
+
+    /** Enqueues one key's jobs to run no earlier than {@code runAtMs} (ms since the epoch, Redis clock). */
+    public EnqueueResult enqueueAt(EnqueueRequest request, long runAtMs) {
+        if (runAtMs < 0) {
+            throw new InvalidJobException("run-at time must be >= 0 ms since the epoch, got " + runAtMs);
+        }
+        return delayed(request, runAtMs, 0);
+    }
+
+    private EnqueueResult delayed(EnqueueRequest request, long runAtMs, long delayMs) {
+        validator.check(request);
+        PartitionKeys p = keys.partitionOf(request.key());
+        List<byte[]> k = new ArrayList<>(List.of(p.delayed(), p.seq(), p.stats()));
+        if (request.dedupId() != null) {
+            k.add(p.dedup(request.key(), request.dedupId()));
+        }
+        List<byte[]> a = new ArrayList<>(5 + request.jobs().size());
+        a.add(bytes(request.key()));
+        a.add(num(p.partition()));
+        a.add(num(settings.dedupWindow().toMillis()));
+        a.add(num(runAtMs));
+        a.add(num(delayMs));
+        for (NewJob job : request.jobs()) {
+            a.add(JobCodec.encodeBody(job));
+        }
+        return enqueueResult(request, scripts.run(Script.ENQUEUE_DELAYED, k, a));
+    }
+
+    /** Result of {@link #promoteDue}: jobs moved, and whether the limit cut it short. */
+    public record Promoted(int jobs, boolean more) {}
+
+    /** Appends up to {@code limit} (at most 1000) due delayed jobs of one partition to their strands. */
+    public Promoted promoteDue(int partition, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be in [1, 1000], got " + limit);
+        }
+        PartitionKeys p = keys.partition(partition);
+        List<?> r = (List<?>) scripts.run(Script.PROMOTE_DELAYED, List.of(p.delayed(), p.ready(), p.stats(), p.bell()),
+                List.of(p.prefixBytes(), num(limit)));
+        return new Promoted((int) l(r, 0), l(r, 1) == 1);
+    }
+
     // ---------------------------------------------------------------- worker
 
     /**

@@ -32,7 +32,12 @@ public enum Script {
     PAUSE("pause"),
     RESUME("resume"),
     INSPECT("inspect"),
-    REGISTER_NAMESPACE("register_namespace");
+    REGISTER_NAMESPACE("register_namespace"),
+    ENQUEUE_DELAYED("enqueue_delayed"),
+    PROMOTE_DELAYED("promote_delayed"),
+    SCHEDULE_PUT("schedule_put"),
+    SCHEDULE_REMOVE("schedule_remove"),
+    SCHEDULE_FIRE("schedule_fire");
 
     private static final String DIR = "/io/seriatim/core/script/";
 

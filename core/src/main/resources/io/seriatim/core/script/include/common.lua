@@ -53,3 +53,24 @@ local function is_owner(owners, key, fence, worker)
   if o and o.fence == fence and o.worker == worker then return o end
   return nil
 end
+
+-- 8 bytes, big-endian: makes zset members with equal scores sort in sequence order.
+local function be64(n)
+  local out = {}
+  for i = 8, 1, -1 do
+    out[i] = string.char(n % 256)
+    n = math.floor(n / 256)
+  end
+  return table.concat(out)
+end
+
+-- Appends stored jobs to a key's list and makes the key ready if it was idle (the enqueue rule:
+-- the list was empty exactly when the key was in none of ready / leases / parked).
+local function append_jobs(prefix, key, jobs, now)
+  local length = redis.call('RPUSH', prefix .. 'q:' .. key, unpack(jobs))
+  if length == #jobs then
+    redis.call('ZADD', prefix .. 'ready', now, key)
+    ring(prefix .. 'bell')
+  end
+  redis.call('HINCRBY', prefix .. 'stats', 'pending', #jobs)
+end

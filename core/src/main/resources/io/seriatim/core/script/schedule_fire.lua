@@ -1,0 +1,29 @@
+--[[
+  schedule_fire: turns one tick of a schedule into a job of its key, exactly once however many
+  sweepers try (and after a sweeper restart): only a tick later than the last one fired counts.
+
+  KEYS[1] schedules  KEYS[2] ticks  KEYS[3] seq  KEYS[4] stats  KEYS[5] ready  KEYS[6] bell
+  KEYS[7] queue (the key's list)
+
+  ARGV[1] prefix  ARGV[2] name  ARGV[3] tickMs  ARGV[4] key  ARGV[5] partition
+  ARGV[6] body    the job's encoded StoredJob body (payload, headers, and a header naming the tick)
+
+  Returns {1 ENQUEUED, seq} | {0 OK: already fired (nothing written)} | {-3 NOT_FOUND: schedule gone}
+
+  Keeps: ticks fire in increasing order, each at most once; the job is appended like an enqueue,
+  so the main invariant holds.
+]]
+-- @include common.lua
+
+local schedules, ticks, seq = KEYS[1], KEYS[2], KEYS[3]
+local prefix, name, tick, key, partition = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+if redis.call('HEXISTS', schedules, name) == 0 then return {-3} end
+local last = tonumber(redis.call('HGET', ticks, name) or '0')
+if tick <= last then return {0} end
+local now = now_ms()
+redis.call('HSET', ticks, name, tick)
+local s = redis.call('INCR', seq)
+append_jobs(prefix, key, {id_prefix(s * 1024 + partition) .. '\16' .. varint(now) .. ARGV[6]}, now)
+redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
+redis.call('HINCRBY', KEYS[4], 'scheduled', 1)
+return {1, s}

@@ -1,0 +1,100 @@
+package io.seriatim.core.schedule;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.testkit.RedisExtension;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class SchedulesTest {
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    KeyedQueue queue;
+    Schedules schedules;
+
+    @BeforeEach
+    void setUp() {
+        queue = KeyedQueue.open(redis.client(), NamespaceSettings.builder("sched").partitions(2).build());
+        schedules = new Schedules(redis.client(), queue);
+    }
+
+    static Schedule everyMinute(String name, String key) {
+        return new Schedule(name, key, "tick".getBytes(UTF_8), Map.of(), "* * * * *", "UTC");
+    }
+
+    @Test
+    void aTickFiresExactlyOnceHoweverManyTimesItIsTried() {
+        Schedule s = everyMinute("report", "reports");
+        schedules.put(s);
+        long tick = schedules.list().getFirst().lastTickMs() + 60_000;
+        assertThat(schedules.fire(s, tick)).isTrue();
+        assertThat(schedules.fire(s, tick)).isFalse();
+        assertThat(schedules.fire(s, tick - 60_000)).as("an older tick").isFalse();
+        var k = queue.inspect("reports", 5);
+        assertThat(k.pending()).isEqualTo(1);
+        assertThat(k.head().getFirst().headers()).containsEntry(Schedules.TICK_HEADER, Long.toString(tick))
+                .containsEntry(Schedules.NAME_HEADER, "report");
+    }
+
+    @Test
+    void aNewScheduleStartsFromNowNotFromThePast() {
+        long before = queue.redisTimeMs();
+        schedules.put(everyMinute("s", "k"));
+        assertThat(schedules.list().getFirst().lastTickMs()).isBetween(before, queue.redisTimeMs());
+    }
+
+    @Test
+    void replacingAScheduleKeepsItsLastTick() {
+        Schedule s = everyMinute("s", "k");
+        schedules.put(s);
+        long tick = schedules.list().getFirst().lastTickMs() + 1;
+        schedules.fire(s, tick);
+        schedules.put(new Schedule("s", "k", "v2".getBytes(UTF_8), Map.of(), "*/5 * * * *", "UTC"));
+        assertThat(schedules.list()).singleElement().satisfies(e -> {
+            assertThat(e.lastTickMs()).isEqualTo(tick);
+            assertThat(e.schedule().cron()).isEqualTo("*/5 * * * *");
+        });
+    }
+
+    @Test
+    void aRemovedScheduleNeverFiresAgain() {
+        Schedule s = everyMinute("s", "k");
+        schedules.put(s);
+        assertThat(schedules.remove("s")).isTrue();
+        assertThat(schedules.fire(s, Long.MAX_VALUE / 2)).isFalse();
+        assertThat(schedules.remove("s")).isFalse();
+        assertThat(queue.inspect("k", 1).pending()).isZero();
+    }
+
+    @Test
+    void ticksAreComputedInTheScheduleTimeZone() {
+        Schedule nineAm = new Schedule("s", "k", new byte[0], Map.of(), "0 9 * * *", "Europe/Paris");
+        long from = ZonedDateTime.parse("2026-11-23T00:00:00Z").toInstant().toEpochMilli();
+        long to = ZonedDateTime.parse("2026-11-25T00:00:00Z").toInstant().toEpochMilli();
+        assertThat(nineAm.ticksBetween(from, to, 10)).containsExactly(
+                ZonedDateTime.parse("2026-11-23T08:00:00Z").toInstant().toEpochMilli(),
+                ZonedDateTime.parse("2026-11-24T08:00:00Z").toInstant().toEpochMilli());
+        assertThat(nineAm.ticksBetween(from, to, 1)).as("only the newest within the cap").hasSize(1);
+    }
+
+    @Test
+    void badCronOrZoneIsRefusedClearly() {
+        assertThatThrownBy(() -> new Schedule("s", "k", new byte[0], Map.of(), "every minute", "UTC"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("cron expression 'every minute' is not valid Unix crontab");
+        assertThatThrownBy(() -> new Schedule("s", "k", new byte[0], Map.of(), "* * * * *", "Mars/Olympus"))
+                .hasMessage("time zone 'Mars/Olympus' is not an IANA zone id such as Europe/Paris or UTC");
+        assertThatThrownBy(() -> schedules.put(new Schedule("s", "", new byte[0], Map.of(), "* * * * *", "UTC")))
+                .hasMessage("key must not be empty");
+        assertThat(schedules.list()).isEmpty();
+    }
+}
