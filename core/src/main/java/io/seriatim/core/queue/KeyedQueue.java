@@ -120,9 +120,29 @@ public final class KeyedQueue {
      * order. A reply that failed inside Redis (e.g. OOM under {@code maxmemory}) is thrown.
      */
     public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests) {
+        return enqueueAll(requests, 0, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #enqueueAll(List)}, then waits until {@code replicas} replicas have the writes
+     * (Redis WAIT, at most {@code timeout}).
+     *
+     * @throws NotReplicatedException if fewer replicas confirmed in time: the jobs are in the
+     *         primary, and a retry with the same dedup ids enqueues nothing twice
+     */
+    public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, int replicas, Duration timeout) {
         requests.forEach(validator::check);
+        if (requests.isEmpty()) {
+            return List.of();
+        }
         List<ScriptRunner.Call> calls = requests.stream().map(this::enqueueCall).toList();
-        List<Object> replies = scripts.runAll(calls);
+        List<Object> replies = scripts.runAll(calls, replicas, timeout.toMillis());
+        if (replicas > 0) {
+            long reached = (Long) replies.getLast();
+            if (reached < replicas) {
+                throw new NotReplicatedException(reached, replicas, timeout);
+            }
+        }
         List<EnqueueResult> out = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             if (replies.get(i) instanceof JedisDataException e) {

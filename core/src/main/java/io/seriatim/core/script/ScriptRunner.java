@@ -53,9 +53,19 @@ public final class ScriptRunner {
      * behind the second. SCRIPT LOAD of a cached script costs Redis one SHA-1 of its source.
      */
     public List<Object> runAll(List<Call> calls) {
+        return runAll(calls, 0, 0);
+    }
+
+    /**
+     * As {@link #runAll(List)}, then, when {@code waitReplicas > 0}, Redis WAIT on the same
+     * connection (WAIT only counts the writes of the connection it runs on); the number of
+     * replicas reached is appended as the last element of the answer.
+     */
+    public List<Object> runAll(List<Call> calls, int waitReplicas, long waitTimeoutMs) {
         if (calls.isEmpty()) {
             return List.of();
         }
+        Response<Long> replicas = null;
         List<Response<Object>> replies = new ArrayList<>(calls.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             byte[] sampleKey = calls.getFirst().keys().getFirst();
@@ -63,6 +73,9 @@ public final class ScriptRunner {
                     .forEach(s -> pipeline.scriptLoad(s.sourceBytes(), sampleKey));
             for (Call call : calls) {
                 replies.add(pipeline.evalsha(call.script().shaBytes(), call.keys(), call.args()));
+            }
+            if (waitReplicas > 0) {
+                replicas = pipeline.waitReplicas(sampleKey, waitReplicas, waitTimeoutMs);
             }
             pipeline.sync();
         } catch (JedisConnectionException e) {
@@ -75,6 +88,9 @@ public final class ScriptRunner {
             } catch (JedisDataException e) {
                 out.add(e);
             }
+        }
+        if (replicas != null) {
+            out.add(replicas.get());
         }
         return out;
     }
