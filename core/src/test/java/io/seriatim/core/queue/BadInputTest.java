@@ -110,7 +110,7 @@ class BadInputTest extends QueueTestSupport {
         assertThatThrownBy(() -> b.fairnessTime(Duration.ofMillis(-1)))
                 .hasMessage("fairnessTime must be >= 0 (0 = no limit), got PT-0.001S");
         assertThatThrownBy(() -> b.dedupWindow(Duration.ZERO)).hasMessage("dedupWindow must be at least 1 ms, got PT0S");
-        assertThatThrownBy(() -> b.failurePolicy(null)).hasMessage("failurePolicy");
+        assertThatThrownBy(() -> b.failurePolicy(null)).hasMessage("failurePolicy must be one of [SKIP, PARK], got null");
         assertThatThrownBy(() -> NamespaceSettings.builder("has space"))
                 .hasMessage("namespace name must be 1-64 characters of [A-Za-z0-9_.-], got 'has space'");
         assertThatThrownBy(() -> NamespaceSettings.builder("{tag}"))
