@@ -51,7 +51,7 @@ class RedisRestartTest extends QueueTestSupport {
         }
         List<EnqueueResult> results = queue.enqueueAll(requests);
         List<Long> expected = results.stream().map(r -> r.jobId(0)).toList();
-        assertThat(check("after flush").queues().get("k")).isEqualTo(expected);
+        assertThat(queue.check("after flush").queues().get("k")).isEqualTo(expected);
         assertThat(expected).isSorted();
     }
 
