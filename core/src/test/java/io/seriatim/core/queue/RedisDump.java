@@ -5,7 +5,11 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -17,20 +21,40 @@ import redis.clients.jedis.resps.Tuple;
  * that a reader could see: what "changes nothing" and "writes nothing" assert. Bytes are kept
  * as ISO-8859-1 strings, which map each byte to one char, so nothing is lost.
  *
- * <p>Tests only: SCAN plus one read per key, not atomic.
+ * <p>Tests only: SCAN plus two pipelines of reads, not atomic.
  */
 record RedisDump(Map<String, String> entries) {
 
     static RedisDump of(UnifiedJedis redis) {
-        Map<String, String> entries = new TreeMap<>();
+        List<byte[]> keys = new ArrayList<>();
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
         do {
             ScanResult<byte[]> page = redis.scan(cursor, new ScanParams().count(1000));
-            for (byte[] key : page.getResult()) {
-                entries.put(text(key), describe(redis, key));
-            }
+            keys.addAll(page.getResult());
             cursor = page.getCursorAsBytes();
         } while (!text(cursor).equals(ScanParams.SCAN_POINTER_START));
+        // Two pipelines (types and TTLs, then contents): a dump costs three round trips, not three per key.
+        List<Response<String>> types = new ArrayList<>();
+        List<Response<Long>> ttls = new ArrayList<>();
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            for (byte[] key : keys) {
+                types.add(pipe.type(key));
+                ttls.add(pipe.pttl(key));
+            }
+            pipe.sync();
+        }
+        List<Supplier<String>> contents = new ArrayList<>();
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            for (int i = 0; i < keys.size(); i++) {
+                contents.add(content(pipe, keys.get(i), types.get(i).get()));
+            }
+            pipe.sync();
+        }
+        Map<String, String> entries = new TreeMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            entries.put(text(keys.get(i)), types.get(i).get() + (ttls.get(i).get() >= 0 ? " with TTL " : " ")
+                    + contents.get(i).get());
+        }
         return new RedisDump(entries);
     }
 
@@ -38,28 +62,40 @@ record RedisDump(Map<String, String> entries) {
         return entries.size();
     }
 
-    private static String describe(UnifiedJedis redis, byte[] key) {
-        String type = redis.type(key);
-        String content = switch (type) {
-            case "string" -> text(redis.get(key));
-            case "list" -> redis.lrange(key, 0, -1).stream().map(RedisDump::text).toList().toString();
+    /** Queues the read of one key's content; the supplier formats it once the pipeline has synced. */
+    private static Supplier<String> content(AbstractPipeline pipe, byte[] key, String type) {
+        return switch (type) {
+            case "string" -> {
+                Response<byte[]> r = pipe.get(key);
+                yield () -> text(r.get());
+            }
+            case "list" -> {
+                Response<List<byte[]>> r = pipe.lrange(key, 0, -1);
+                yield () -> r.get().stream().map(RedisDump::text).toList().toString();
+            }
             case "hash" -> {
-                Map<String, String> h = new TreeMap<>();
-                redis.hgetAll(key).forEach((k, v) -> h.put(text(k), text(v)));
-                yield h.toString();
+                Response<Map<byte[], byte[]>> r = pipe.hgetAll(key);
+                yield () -> {
+                    Map<String, String> h = new TreeMap<>();
+                    r.get().forEach((k, v) -> h.put(text(k), text(v)));
+                    return h.toString();
+                };
             }
             case "zset" -> {
-                List<String> z = new ArrayList<>();
-                for (Tuple t : redis.zrangeWithScores(key, 0, -1)) {
-                    z.add(text(t.getBinaryElement()) + "=" + t.getScore());
-                }
-                yield z.toString();
+                Response<List<Tuple>> r = pipe.zrangeWithScores(key, 0, -1);
+                yield () -> r.get().stream().map(t -> text(t.getBinaryElement()) + "=" + t.getScore()).toList()
+                        .toString();
             }
-            case "set" -> redis.smembers(key).stream().map(RedisDump::text).sorted().toList().toString();
-            case "stream" -> streamEntries(redis.xrange(key, "-".getBytes(ISO_8859_1), "+".getBytes(ISO_8859_1)));
-            default -> "(" + type + ")";
+            case "set" -> {
+                Response<Set<byte[]>> r = pipe.smembers(key);
+                yield () -> r.get().stream().map(RedisDump::text).sorted().toList().toString();
+            }
+            case "stream" -> {
+                Response<List<Object>> r = pipe.xrange(key, "-".getBytes(ISO_8859_1), "+".getBytes(ISO_8859_1));
+                yield () -> streamEntries(r.get());
+            }
+            default -> () -> "(" + type + ")";
         };
-        return type + (redis.pttl(key) >= 0 ? " with TTL " : " ") + content;
     }
 
     /** Binary XRANGE replies raw: {@code [[id, [field, value, ...]], ...]}. */
