@@ -12,7 +12,6 @@ import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,7 +35,9 @@ class RedisRestartTest extends QueueTestSupport {
     private void killAndRestart() {
         redis.server().kill();
         redis.server().restart();
-        assertThat(redis.client().scriptExists(Arrays.stream(Script.values()).map(Script::sha).toList()))
+        // Every script run by EVALSHA/EVAL is gone. (Redis 6.2 writes SCRIPT LOAD, which a pipeline
+        // starts with, to the AOF and reloads it; 7.0 does not. claim.lua is never SCRIPT LOADed.)
+        assertThat(redis.client().scriptExists(List.of(Script.CLAIM.sha(), Script.ACK.sha(), Script.FAIL.sha())))
                 .as("the restart emptied the script cache").containsOnly(false);
     }
 
