@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -30,6 +31,17 @@ class RedisRestartTest extends QueueTestSupport {
     private static UnifiedJedis impatientClient() {
         return RedisConnector.connect(RedisSettings.builder(redis.server().uri())
                 .connectTimeout(Duration.ofMillis(500)).socketTimeout(Duration.ofMillis(500)).poolSize(2).build());
+    }
+
+    /**
+     * Fsync before every reply until the restart: with the default {@code everysec}, Redis may
+     * postpone the AOF write behind a slow fsync and lose what it acknowledged just before a
+     * SIGKILL, and these tests assert that state comes back exactly. (The restarted server runs
+     * {@code everysec} again.)
+     */
+    @BeforeEach
+    void durableUntilTheKill() {
+        redis.client().configSet("appendfsync", "always");
     }
 
     private void killAndRestart() {
