@@ -314,13 +314,11 @@ public final class KeyedQueue {
      * others are stale and must be dropped.
      */
     public List<Lease> renew(List<Lease> leases, Duration leaseTime) {
-        Map<Integer, List<Lease>> byPartitionAndWorker = new LinkedHashMap<>();
-        Map<Integer, String> workerOf = new HashMap<>();
+        Map<List<Object>, List<Lease>> byPartitionAndWorker = new LinkedHashMap<>();
         for (Lease lease : leases) {
             // Scripts take one worker id per call: group by partition and worker.
-            int group = lease.partition() * 31 + lease.workerId().hashCode();
-            byPartitionAndWorker.computeIfAbsent(group, g -> new ArrayList<>()).add(lease);
-            workerOf.put(group, lease.workerId());
+            byPartitionAndWorker.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>())
+                    .add(lease);
         }
         List<ScriptRunner.Call> calls = new ArrayList<>();
         List<List<Lease>> groups = new ArrayList<>(byPartitionAndWorker.values());

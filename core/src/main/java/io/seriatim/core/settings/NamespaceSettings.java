@@ -131,7 +131,11 @@ public record NamespaceSettings(
 
         /** What to do with a job out of attempts; default {@link FailurePolicy#SKIP}. */
         public Builder failurePolicy(FailurePolicy failurePolicy) {
-            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            if (failurePolicy == null) {
+                throw new IllegalArgumentException("failurePolicy must be one of "
+                        + java.util.Arrays.toString(FailurePolicy.values()) + ", got null");
+            }
+            this.failurePolicy = failurePolicy;
             return this;
         }
 

@@ -48,7 +48,10 @@ for _, key in ipairs(order) do
     for i = #jobs, 1, -1 do redis.call('LPUSH', queue, jobs[i]) end
     redis.call('HDEL', attempts, key)
   else
-    redis.call('RPUSH', queue, unpack(jobs))
+    -- In slices: Lua's unpack() fails past about 8,000 values, after the XDELs above.
+    for i = 1, #jobs, 1000 do
+      redis.call('RPUSH', queue, unpack(jobs, i, math.min(i + 999, #jobs)))
+    end
   end
   replayed = replayed + #jobs
   if redis.call('HEXISTS', parked, key) == 0 then

@@ -1,6 +1,7 @@
 package io.seriatim.core.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
@@ -15,15 +16,21 @@ class AckScriptTest extends QueueTestSupport {
         open();
     }
 
+    private void assertAckChangesNothing(Lease lease, List<Long> jobIds, ScriptStatus expected) {
+        assertChangesNothing(() -> assertThat(queue.ack(lease, jobIds, LONG_LEASE, 1, 0).status()).isEqualTo(expected));
+    }
+
     @Test
     void ackRemovesTheHeadAndReturnsTheNextBatch() {
         long[] ids = enqueue("a", 5);
         ClaimedKey held = claimOne("w", 2);
         AckResult r = queue.ack(held.lease(), ids(ids[0], ids[1]), LONG_LEASE, 2, 0);
-        check("after ack");
         assertThat(r.status()).isEqualTo(ScriptStatus.CONTINUE);
         assertThat(ids(r.nextJobs())).containsExactly(ids[2], ids[3]);
-        assertThat(state().queues().get("a")).containsExactly(ids[2], ids[3], ids[4]);
+        RedisState s = state();
+        assertThat(s.queues().get("a")).containsExactly(ids[2], ids[3], ids[4]);
+        assertThat(s.stats()).containsEntry("acked", 2L);
+        assertThat(s.owners().get("a")).as("jobs run under this lease").contains("|2|w");
     }
 
     @Test
@@ -35,45 +42,57 @@ class AckScriptTest extends QueueTestSupport {
     }
 
     @Test
-    void ackOfTheLastJobReleasesTheKey() {
+    void ackOfLastJobReleasesTheKey() {
         long[] ids = enqueue("a", 1);
         ClaimedKey held = claimOne("w", 1);
         assertThat(queue.ack(held.lease(), ids(ids[0]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.RELEASED);
-        RedisState s = check("after last ack");
+        RedisState s = state();
         assertThat(s.queues()).isEmpty();
         assertThat(s.leases()).isEmpty();
         assertThat(s.owners()).isEmpty();
+        assertThat(s.ready()).isEmpty();
+        assertThat(queue.ack(held.lease(), ids(ids[0]), LONG_LEASE, 1, 0).status())
+                .as("the lease ended with the key").isEqualTo(ScriptStatus.STALE);
     }
 
     @Test
     void staleFenceCannotAck() {
         long[] ids = enqueue("a", 2);
         Lease lease = claimOne("w", 2).lease();
-        Lease stale = new Lease("a", 0, lease.fence() - 1, "w", lease.deadlineMs());
-        RedisState before = state();
-        assertThat(queue.ack(stale, ids(ids[0]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.STALE);
-        assertThat(state()).isEqualTo(before);
+        assertAckChangesNothing(new Lease("a", 0, lease.fence() - 1, "w", lease.deadlineMs()), ids(ids[0]),
+                ScriptStatus.STALE);
+        assertAckChangesNothing(new Lease("a", 0, lease.fence() + 1, "w", lease.deadlineMs()), ids(ids[0]),
+                ScriptStatus.STALE);
     }
 
     @Test
-    void otherWorkerWithTheSameFenceCannotAck() {
+    void otherWorkerWithSameFenceCannotAck() {
         long[] ids = enqueue("a", 2);
         Lease lease = claimOne("w", 2).lease();
-        Lease impostor = new Lease("a", 0, lease.fence(), "other", lease.deadlineMs());
-        RedisState before = state();
-        assertThat(queue.ack(impostor, ids(ids[0]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.STALE);
-        assertThat(state()).isEqualTo(before);
+        for (String impostor : List.of("other", "w ", "W", "")) {
+            assertAckChangesNothing(new Lease("a", 0, lease.fence(), impostor, lease.deadlineMs()), ids(ids[0]),
+                    ScriptStatus.STALE);
+        }
     }
 
     @Test
-    void ackOfAnythingButTheExactHeadChangesNothing() {
+    void ackOfWrongHeadChangesNothing() {
         long[] ids = enqueue("a", 3);
         Lease lease = claimOne("w", 3).lease();
-        RedisState before = state();
-        for (List<Long> wrong : List.of(ids(ids[1]), ids(ids[0], ids[2]), ids(ids[0], ids[1], ids[2], 999_999L))) {
-            assertThat(queue.ack(lease, wrong, LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.HEAD_MISMATCH);
-            assertThat(state()).isEqualTo(before);
+        for (List<Long> wrong : List.of(ids(ids[1]), ids(ids[1], ids[0]), ids(ids[0], ids[2]),
+                ids(ids[0], ids[1], ids[2], ids[2] + 1024), ids(ids[0] + 1024), ids(ids[0] / 1024))) {
+            assertAckChangesNothing(lease, wrong, ScriptStatus.HEAD_MISMATCH);
         }
+    }
+
+    @Test
+    void ackResetsTheAttemptsOfTheNextHead() {
+        long[] ids = enqueue("a", 2);
+        queue.fail(claimOne("w", 2).lease(), ids[0], "once", true, Duration.ZERO);
+        assertThat(state().attempts()).containsEntry("a", "1");
+        AckResult r = queue.ack(claimOne("w", 2).lease(), ids(ids[0]), LONG_LEASE, 1, 1);
+        assertThat(r.status()).isEqualTo(ScriptStatus.CONTINUE);
+        assertThat(state().attempts()).isEmpty();
     }
 
     @Test
@@ -86,17 +105,41 @@ class AckScriptTest extends QueueTestSupport {
     }
 
     @Test
-    void fairnessBudgetSendsAHotKeyToTheBackOfReady() {
+    void fairnessBudgetSendsHotKeyToBackOfReady() {
         open(NamespaceSettings.builder("fair").fairnessJobs(2).fairnessTime(Duration.ZERO));
         long[] hot = enqueue("hot", 10);
         ClaimedKey held = claimOne("w", 1);
         enqueue("cold", 1);
         assertThat(queue.ack(held.lease(), ids(hot[0]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.CONTINUE);
         assertThat(queue.ack(held.lease(), ids(hot[1]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.YIELDED);
-        RedisState s = check("after yield");
-        assertThat(s.ready()).containsKeys("hot", "cold");
+        RedisState s = state();
+        assertThat(s.ready()).containsOnlyKeys("hot", "cold");
         assertThat(s.ready().get("hot")).isGreaterThanOrEqualTo(s.ready().get("cold"));
-        Claim next = queue.claim(0, "w", 1, LONG_LEASE, 1);
-        assertThat(next.keys().getFirst().lease().key()).isEqualTo("cold");
+        assertThat(s.queues().get("hot")).hasSize(8);
+        assertThat(queue.claim(0, "w", 1, LONG_LEASE, 1).keys().getFirst().lease().key()).isEqualTo("cold");
+        assertThat(queue.ack(held.lease(), ids(hot[2]), LONG_LEASE, 1, 0).status())
+                .as("the yielded lease is over").isEqualTo(ScriptStatus.STALE);
+    }
+
+    @Test
+    void fairnessTimeBudgetYieldsAKeyHeldTooLong() {
+        open(NamespaceSettings.builder("fair-time").fairnessJobs(0).fairnessTime(Duration.ofMillis(1)));
+        long[] ids = enqueue("hot", 3);
+        Claim claim = queue.claim(0, "w", 1, LONG_LEASE, 1);
+        // Waits for Redis' clock to pass the 1 ms budget: the only thing this test waits on.
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.redisTimeMs() > claim.redisTimeMs() + 1);
+        assertThat(queue.ack(claim.keys().getFirst().lease(), ids(ids[0]), LONG_LEASE, 1, 0).status())
+                .isEqualTo(ScriptStatus.YIELDED);
+        assertThat(state().ready()).containsOnlyKeys("hot");
+    }
+
+    @Test
+    void noFairnessLimitKeepsTheKey() {
+        open(NamespaceSettings.builder("unfair").fairnessJobs(0).fairnessTime(Duration.ZERO));
+        long[] ids = enqueue("hot", 20);
+        Lease lease = claimOne("w", 1).lease();
+        for (int i = 0; i < 19; i++) {
+            assertThat(queue.ack(lease, ids(ids[i]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.CONTINUE);
+        }
     }
 }

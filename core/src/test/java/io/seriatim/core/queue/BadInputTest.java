@@ -4,82 +4,162 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bad input gets a clear exception and writes nothing. */
+/** Bad input gets a clear exception, naming what is wrong, and writes nothing to Redis. */
 class BadInputTest extends QueueTestSupport {
-    private long keysBefore;
+    private static final String NS = "limits";
 
     @BeforeEach
     void setUp() {
-        open(NamespaceSettings.builder("limits").maxPayloadBytes(1000).maxHeaders(2));
-        keysBefore = redis.client().dbSize();
+        open(NamespaceSettings.builder(NS).maxPayloadBytes(1000).maxHeaders(2));
     }
 
-    private void refused(Executable submit, String message) {
-        assertThatThrownBy(submit::execute).isInstanceOf(InvalidJobException.class).hasMessage(message);
-        assertThat(redis.client().dbSize()).as("nothing written").isEqualTo(keysBefore);
+    /** The call throws {@code type} with exactly {@code message}, and not one key of Redis changed. */
+    private void refused(Executable call, Class<? extends Throwable> type, String message) {
+        assertChangesNothing(() -> assertThatThrownBy(call::execute).isInstanceOf(type).hasMessage(message));
+    }
+
+    private void refusedJob(Executable call, String message) {
+        refused(call, InvalidJobException.class, message);
+    }
+
+    private void accepted(EnqueueRequest request) {
+        assertThat(queue.enqueue(request).duplicate()).isFalse();
     }
 
     private static EnqueueRequest one(String key, byte[] payload) {
         return EnqueueRequest.of(key, payload);
     }
 
+    private static EnqueueRequest withHeaders(Map<String, String> headers) {
+        return new EnqueueRequest("k", List.of(new NewJob(new byte[1], headers)), null);
+    }
+
+    private static EnqueueRequest withDedup(String dedupId) {
+        return new EnqueueRequest("k", List.of(NewJob.of(new byte[1])), dedupId);
+    }
+
     @Test
     void emptyKeyIsRefused() {
-        refused(() -> queue.enqueue(one("", new byte[1])), "key must not be empty");
+        refusedJob(() -> queue.enqueue(one("", new byte[1])), "key must not be empty");
     }
 
     @Test
     void keyOverTheLimitIsRefused() {
-        refused(() -> queue.enqueue(one("k".repeat(1025), new byte[1])),
+        refusedJob(() -> queue.enqueue(one("k".repeat(1025), new byte[1])),
                 "key is 1025 bytes, over the limit of 1024 (namespace limits)");
+        refusedJob(() -> queue.enqueue(one("é".repeat(513), new byte[1])),
+                "key is 1026 bytes, over the limit of 1024 (namespace limits)");
     }
 
     @Test
-    void keyWithControlCharactersIsRefused() {
-        refused(() -> queue.enqueue(one("a\nb", new byte[1])), "key must not contain control characters");
+    void keyAtTheLimitIsAccepted() {
+        accepted(one("k".repeat(1024), new byte[1]));
+        accepted(one("é".repeat(512), new byte[1]));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\nb", "a\rb", "\u0000", "tab\t", "del\u007f", "c1\u0085", "lone\uD800surrogate",
+            "\uDC00"})
+    void keyWithControlCharactersIsRefused(String key) {
+        refusedJob(() -> queue.enqueue(one(key, new byte[1])), "key must not contain control characters");
+    }
+
+    @Test
+    void keyWithAPairedSurrogateIsAccepted() {
+        accepted(one("emoji-\uD83D\uDE00", new byte[1]));
     }
 
     @Test
     void payloadOverTheLimitIsRefused() {
-        refused(() -> queue.enqueue(one("k", new byte[1001])),
+        refusedJob(() -> queue.enqueue(one("k", new byte[1001])),
                 "payload is 1001 bytes, over the limit of 1000 (namespace limits)");
     }
 
     @Test
-    void tooManyHeadersAreRefused() {
-        Map<String, String> headers = new HashMap<>(Map.of("a", "1", "b", "2", "c", "3"));
-        refused(() -> queue.enqueue(new EnqueueRequest("k", List.of(new NewJob(new byte[1], headers)), null)),
-                "3 headers, over the limit of 2");
+    void payloadAtTheLimitIsAccepted() {
+        accepted(one("k", new byte[1000]));
+        accepted(one("k", new byte[0]));
     }
 
     @Test
-    void requestsWithoutJobsOrWithTooManyAreRefused() {
-        refused(() -> queue.enqueue(new EnqueueRequest("k", List.of(), null)),
+    void tooManyHeadersAreRefused() {
+        refusedJob(() -> queue.enqueue(withHeaders(Map.of("a", "1", "b", "2", "c", "3"))),
+                "3 headers, over the limit of 2");
+        accepted(withHeaders(Map.of("a", "1", "b", "2")));
+    }
+
+    @Test
+    void emptyHeaderNameIsRefused() {
+        refusedJob(() -> queue.enqueue(withHeaders(Map.of("", "1"))), "header names must not be empty");
+    }
+
+    @Test
+    void zeroOrMoreThan1000JobsPerRequestAreRefused() {
+        refusedJob(() -> queue.enqueue(new EnqueueRequest("k", List.of(), null)),
                 "a request carries 1 to 1000 jobs, got 0");
-        refused(() -> queue.enqueue(new EnqueueRequest("k",
-                Collections.nCopies(1001, NewJob.of(new byte[1])), null)), "a request carries 1 to 1000 jobs, got 1001");
+        refusedJob(() -> queue.enqueue(new EnqueueRequest("k", Collections.nCopies(1001, NewJob.of(new byte[1])), null)),
+                "a request carries 1 to 1000 jobs, got 1001");
+        accepted(new EnqueueRequest("k", Collections.nCopies(1000, NewJob.of(new byte[1])), null));
+    }
+
+    @Test
+    void badDedupIdsAreRefused() {
+        for (String bad : List.of("", "d".repeat(257), "a\nb")) {
+            refusedJob(() -> queue.enqueue(withDedup(bad)), "dedup id must be 1-256 characters without control characters");
+        }
+        accepted(withDedup("d".repeat(256)));
     }
 
     @Test
     void oneBadRequestFailsTheWholeBatchBeforeAnythingIsWritten() {
-        refused(() -> queue.enqueueAll(List.of(one("ok", "1".getBytes(UTF_8)), one("", new byte[1]))),
+        refusedJob(() -> queue.enqueueAll(List.of(one("ok", "1".getBytes(UTF_8)), one("", new byte[1]))),
                 "key must not be empty");
     }
 
     @Test
+    void everyOperationOnAKeyRefusesABadKey() {
+        List<Consumer<String>> byKey = List.of(k -> queue.inspect(k, 1), k -> queue.park(k, "x"), queue::unpark,
+                k -> queue.replayDead(k, true, 10), k -> queue.purgeDead(k, 10));
+        for (Consumer<String> operation : byKey) {
+            refusedJob(() -> operation.accept(""), "key must not be empty");
+            refusedJob(() -> operation.accept("a\u0000"), "key must not contain control characters");
+            refusedJob(() -> operation.accept("k".repeat(1025)),
+                    "key is 1025 bytes, over the limit of 1024 (namespace limits)");
+        }
+    }
+
+    @Test
+    void badWorkerArgumentsAreRefused() {
+        Lease lease = new Lease("k", 0, 1, "w", 0);
+        refused(() -> queue.claim(0, "w", 0, LONG_LEASE, 1), IllegalArgumentException.class, "maxKeys must be >= 1, got 0");
+        refused(() -> queue.claim(0, "w", 1, LONG_LEASE, 0), IllegalArgumentException.class, "batch must be >= 1, got 0");
+        refused(() -> queue.sweep(0, 0), IllegalArgumentException.class, "limit must be >= 1, got 0");
+        refused(() -> queue.replayDead(null, true, 0), IllegalArgumentException.class, "limit must be >= 1, got 0");
+        refused(() -> queue.purgeDead(null, -1), IllegalArgumentException.class, "limit must be >= 1, got -1");
+        refused(() -> queue.ack(lease, List.of(), LONG_LEASE, 1, 0), IllegalArgumentException.class,
+                "ack needs at least one job id");
+    }
+
+    @Test
     void unknownNamespaceIsRefused() {
-        assertThatThrownBy(() -> KeyedQueue.openExisting(redis.client(), NamespaceSettings.builder("nope"), "nope"))
-                .isInstanceOf(UnknownNamespaceException.class).hasMessage("unknown namespace 'nope'");
+        refused(() -> KeyedQueue.openExisting(redis.client(), NamespaceSettings.builder("nope"), "nope"),
+                UnknownNamespaceException.class, "unknown namespace 'nope'");
     }
 
     @Test
@@ -91,38 +171,74 @@ class BadInputTest extends QueueTestSupport {
 
     @Test
     void reopeningANamespaceWithAnotherPartitionCountIsRefused() {
-        assertThatThrownBy(() -> KeyedQueue.open(redis.client(), NamespaceSettings.builder("limits").partitions(2).build()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("namespace 'limits' has 1 partitions in Redis, settings say 2: "
+        refused(() -> KeyedQueue.open(redis.client(), NamespaceSettings.builder(NS).partitions(2).build()),
+                IllegalArgumentException.class, "namespace 'limits' has 1 partitions in Redis, settings say 2: "
                         + "the partition count cannot change once a namespace exists");
     }
 
-    @Test
-    void badSettingsNameTheSettingTheValueAndTheRange() {
-        NamespaceSettings.Builder b = NamespaceSettings.builder("ok");
-        assertThatThrownBy(() -> b.partitions(0)).hasMessage("partitions must be in [1, 1024], got 0");
-        assertThatThrownBy(() -> b.partitions(2000)).hasMessage("partitions must be in [1, 1024], got 2000");
-        assertThatThrownBy(() -> b.maxKeyBytes(0)).hasMessage("maxKeyBytes must be in [1, 65536], got 0");
-        assertThatThrownBy(() -> b.maxPayloadBytes(-1)).hasMessage("maxPayloadBytes must be in [1, 536870912], got -1");
-        assertThatThrownBy(() -> b.maxHeaders(-1)).hasMessage("maxHeaders must be in [0, 1024], got -1");
-        assertThatThrownBy(() -> b.maxAttempts(0)).hasMessage("maxAttempts must be in [1, 1000000], got 0");
-        assertThatThrownBy(() -> b.fairnessJobs(-5)).hasMessage("fairnessJobs must be in [0, 2147483647], got -5");
-        assertThatThrownBy(() -> b.fairnessTime(Duration.ofMillis(-1)))
-                .hasMessage("fairnessTime must be >= 0 (0 = no limit), got PT-0.001S");
-        assertThatThrownBy(() -> b.dedupWindow(Duration.ZERO)).hasMessage("dedupWindow must be at least 1 ms, got PT0S");
-        assertThatThrownBy(() -> b.failurePolicy(null)).hasMessage("failurePolicy");
-        assertThatThrownBy(() -> NamespaceSettings.builder("has space"))
-                .hasMessage("namespace name must be 1-64 characters of [A-Za-z0-9_.-], got 'has space'");
-        assertThatThrownBy(() -> NamespaceSettings.builder("{tag}"))
-                .hasMessage("namespace name must be 1-64 characters of [A-Za-z0-9_.-], got '{tag}'");
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                bad("partitions", b -> b.partitions(0), "partitions must be in [1, 1024], got 0"),
+                bad("partitions", b -> b.partitions(1025), "partitions must be in [1, 1024], got 1025"),
+                bad("maxKeyBytes", b -> b.maxKeyBytes(0), "maxKeyBytes must be in [1, 65536], got 0"),
+                bad("maxKeyBytes", b -> b.maxKeyBytes(65537), "maxKeyBytes must be in [1, 65536], got 65537"),
+                bad("maxPayloadBytes", b -> b.maxPayloadBytes(0), "maxPayloadBytes must be in [1, 536870912], got 0"),
+                bad("maxPayloadBytes", b -> b.maxPayloadBytes(536870913),
+                        "maxPayloadBytes must be in [1, 536870912], got 536870913"),
+                bad("maxHeaders", b -> b.maxHeaders(-1), "maxHeaders must be in [0, 1024], got -1"),
+                bad("maxHeaders", b -> b.maxHeaders(1025), "maxHeaders must be in [0, 1024], got 1025"),
+                bad("maxAttempts", b -> b.maxAttempts(0), "maxAttempts must be in [1, 1000000], got 0"),
+                bad("maxAttempts", b -> b.maxAttempts(1_000_001), "maxAttempts must be in [1, 1000000], got 1000001"),
+                bad("fairnessJobs", b -> b.fairnessJobs(-1), "fairnessJobs must be in [0, 2147483647], got -1"),
+                bad("fairnessTime", b -> b.fairnessTime(Duration.ofMillis(-1)),
+                        "fairnessTime must be >= 0 (0 = no limit), got PT-0.001S"),
+                bad("fairnessTime", b -> b.fairnessTime(null), "fairnessTime must be >= 0 (0 = no limit), got null"),
+                bad("dedupWindow", b -> b.dedupWindow(Duration.ZERO), "dedupWindow must be at least 1 ms, got PT0S"),
+                bad("dedupWindow", b -> b.dedupWindow(Duration.ofNanos(999_999)),
+                        "dedupWindow must be at least 1 ms, got PT0.000999999S"),
+                bad("dedupWindow", b -> b.dedupWindow(null), "dedupWindow must be at least 1 ms, got null"),
+                bad("failurePolicy", b -> b.failurePolicy(null), "failurePolicy must be one of [SKIP, PARK], got null"));
+    }
+
+    private static Arguments bad(String setting, Consumer<NamespaceSettings.Builder> set, String message) {
+        return Arguments.of(setting, set, message);
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("badSettings")
+    void everySettingRefusesABadValueNamingTheSettingTheValueAndTheRange(String setting,
+            Consumer<NamespaceSettings.Builder> set, String message) {
+        NamespaceSettings.Builder builder = NamespaceSettings.builder("ok");
+        refused(() -> set.accept(builder), IllegalArgumentException.class, message);
+        assertThat(message).startsWith(setting + " ");
+        assertThat(builder.build()).as("the refused value left the builder as it was")
+                .isEqualTo(NamespaceSettings.builder("ok").build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "{tag}", "a:b", "ünïcode"})
+    void badNamespaceNamesAreRefused(String name) {
+        refused(() -> NamespaceSettings.builder(name), IllegalArgumentException.class,
+                "namespace name must be 1-64 characters of [A-Za-z0-9_.-], got '" + name + "'");
     }
 
     @Test
-    void badWorkerArgumentsAreRefused() {
-        assertThatThrownBy(() -> queue.claim(0, "w", 0, LONG_LEASE, 1)).hasMessage("maxKeys must be >= 1, got 0");
-        assertThatThrownBy(() -> queue.claim(0, "w", 1, LONG_LEASE, 0)).hasMessage("batch must be >= 1, got 0");
-        assertThatThrownBy(() -> queue.sweep(0, 0)).hasMessage("limit must be >= 1, got 0");
-        assertThatThrownBy(() -> queue.ack(new Lease("k", 0, 1, "w", 0), List.of(), LONG_LEASE, 1, 0))
-                .hasMessage("ack needs at least one job id");
+    void namespaceNameOverSixtyFourCharactersIsRefused() {
+        refused(() -> NamespaceSettings.builder("n".repeat(65)), IllegalArgumentException.class,
+                "namespace name must be 1-64 characters of [A-Za-z0-9_.-], got '" + "n".repeat(65) + "'");
+        assertThat(NamespaceSettings.builder("n".repeat(64)).build().name()).hasSize(64);
+    }
+
+    @Test
+    void redisSettingsRefuseBadAddresses() {
+        assertThatThrownBy(() -> RedisSettings.of("localhost:6379"))
+                .hasMessage("redis address 'localhost:6379' must start with redis://, rediss://, redis-sentinel:// "
+                        + "or redis-cluster://");
+        assertThatThrownBy(() -> RedisSettings.of("redis://host"))
+                .hasMessage("redis address 'redis://host' needs a host and a port, e.g. redis://127.0.0.1:6379");
+        assertThatThrownBy(() -> RedisSettings.of("redis-sentinel://h:1"))
+                .hasMessageContaining("needs the master name");
+        assertThatThrownBy(() -> RedisSettings.builder("redis://h:1").poolSize(0))
+                .hasMessage("redis poolSize must be in [1, 10000], got 0");
     }
 }

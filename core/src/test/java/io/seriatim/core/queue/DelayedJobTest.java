@@ -19,7 +19,7 @@ class DelayedJobTest extends QueueTestSupport {
     @Test
     void aDelayedJobIsNotPendingUntilItIsDue() {
         queue.enqueueDelayed(EnqueueRequest.of("k", "later".getBytes(UTF_8)), Duration.ofHours(1));
-        RedisState s = check("after delayed enqueue");
+        RedisState s = queue.check("after delayed enqueue");
         assertThat(s.queues()).isEmpty();
         assertThat(s.ready()).isEmpty();
         assertThat(queue.promoteDue(0, 100).jobs()).isZero();
@@ -32,7 +32,7 @@ class DelayedJobTest extends QueueTestSupport {
         EnqueueResult d = queue.enqueueAt(EnqueueRequest.of("k", "due".getBytes(UTF_8)), queue.redisTimeMs() - 1);
         long[] after = enqueue("k", 1);
         assertThat(queue.promoteDue(0, 100).jobs()).isEqualTo(1);
-        RedisState s = check("after promote");
+        RedisState s = queue.check("after promote");
         assertThat(s.queues().get("k")).containsExactly(now[0], now[1], after[0], d.jobId(0));
     }
 
@@ -40,7 +40,7 @@ class DelayedJobTest extends QueueTestSupport {
     void aDueDelayedJobMakesAnIdleKeyReady() {
         queue.enqueueAt(EnqueueRequest.of("idle", "x".getBytes(UTF_8)), 1);
         queue.promoteDue(0, 100);
-        assertThat(check("after promote").ready()).containsKey("idle");
+        assertThat(queue.check("after promote").ready()).containsKey("idle");
         assertThat(claimOne("w", 5).jobs()).extracting(QueueTestSupport::text).containsExactly("x");
     }
 
@@ -53,7 +53,7 @@ class DelayedJobTest extends QueueTestSupport {
             ids.add(queue.enqueueAt(EnqueueRequest.of("k", ("" + i).getBytes(UTF_8)), runAt).jobId(0));
         }
         assertThat(queue.promoteDue(0, 1000).jobs()).isEqualTo(150);
-        assertThat(check("after promote").queues().get("k")).isEqualTo(ids);
+        assertThat(queue.check("after promote").queues().get("k")).isEqualTo(ids);
     }
 
     @Test
@@ -64,7 +64,7 @@ class DelayedJobTest extends QueueTestSupport {
         assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(3, true));
         assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(2, false));
         assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(0, false));
-        assertThat(check("after promote").ready()).hasSize(5);
+        assertThat(queue.check("after promote").ready()).hasSize(5);
     }
 
     @Test

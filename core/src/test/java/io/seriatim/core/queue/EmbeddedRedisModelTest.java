@@ -8,7 +8,7 @@ import io.seriatim.testkit.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The scripts on the oldest Redis we support: the 6.2 binary the embedded-redis jar ships. */
+/** The model run on the oldest Redis we support: the 6.2 binary the embedded-redis jar ships. */
 class EmbeddedRedisModelTest {
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.onEmbeddedRedis();
@@ -16,7 +16,7 @@ class EmbeddedRedisModelTest {
     @Test
     void scriptsBehaveTheSameOnRedis62() {
         assertThat(redis.server().version()).startsWith("6.2.");
-        KeyedQueueModelTest.run(redis, NamespaceSettings.builder("embedded").partitions(2).maxAttempts(2)
-                .failurePolicy(FailurePolicy.SKIP).fairnessJobs(3), Math.max(500, KeyedQueueModelTest.steps() / 10));
+        ModelRun.run(redis, NamespaceSettings.builder("embedded").partitions(2).maxAttempts(2)
+                .failurePolicy(FailurePolicy.SKIP).fairnessJobs(3), Math.max(500, ModelRun.steps() / 10));
     }
 }

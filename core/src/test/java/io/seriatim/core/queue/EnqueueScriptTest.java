@@ -3,6 +3,7 @@ package io.seriatim.core.queue;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.core.settings.NamespaceSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,42 @@ class EnqueueScriptTest extends QueueTestSupport {
         open();
     }
 
+    private static EnqueueRequest withDedup(String key, String dedupId, int jobs) {
+        List<NewJob> list = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            list.add(NewJob.of(new byte[] {(byte) i}));
+        }
+        return new EnqueueRequest(key, list, dedupId);
+    }
+
     @Test
     void enqueueAppendsJobsInOrderWithIncreasingIds() {
         long[] first = enqueue("post-A", 3);
         long[] second = enqueue("post-A", 2);
         assertThat(state().queues().get("post-A")).containsExactly(first[0], first[1], first[2], second[0], second[1]);
-        assertThat(first[0]).isLessThan(first[1]).isLessThan(second[0]);
+        assertThat(ids(first[0], first[1], first[2], second[0], second[1])).isSorted().doesNotHaveDuplicates();
     }
 
     @Test
     void enqueueMakesAnIdleKeyReadyOnce() {
         enqueue("post-A", 1);
+        double readySince = state().ready().get("post-A");
         enqueue("post-A", 1);
-        assertThat(state().ready()).containsOnlyKeys("post-A");
+        assertThat(state().ready()).containsOnlyKeys("post-A").containsEntry("post-A", readySince);
+    }
+
+    @Test
+    void enqueueLeavesALeasedOrParkedKeyWhereItIs() {
+        enqueue("leased", 1);
+        enqueue("parked", 1);
+        claimOne("w", 1);
+        queue.park("parked", "hold");
+        enqueue("leased", 1);
+        enqueue("parked", 1);
+        RedisState s = state();
+        assertThat(s.ready()).isEmpty();
+        assertThat(s.leases()).containsOnlyKeys("leased");
+        assertThat(s.parked()).containsOnlyKeys("parked");
     }
 
     @Test
@@ -36,34 +60,38 @@ class EnqueueScriptTest extends QueueTestSupport {
         queue.enqueue(new EnqueueRequest("k", List.of(new NewJob("hello".getBytes(UTF_8), Map.of("h", "v"))), null));
         Job job = claimOne("w", 10).jobs().getFirst();
         assertThat(text(job)).isEqualTo("hello");
-        assertThat(job.headers()).containsEntry("h", "v");
+        assertThat(job.headers()).containsExactly(Map.entry("h", "v"));
         assertThat(job.submittedAtMs()).isBetween(before, queue.redisTimeMs());
         assertThat(job.attempt()).isEqualTo(1);
         assertThat(job.key()).isEqualTo("k");
     }
 
     @Test
-    void enqueueWithLiveDedupIdWritesNothingAndAnswersTheOriginalIds() {
-        EnqueueRequest request = new EnqueueRequest("k", List.of(NewJob.of(new byte[] {1}), NewJob.of(new byte[] {2})),
-                "dedup-1");
-        EnqueueResult first = queue.enqueue(request);
-        RedisState before = state();
-        EnqueueResult again = queue.enqueue(request);
-        assertThat(again.duplicate()).isTrue();
-        assertThat(again.jobIds()).containsExactly(first.jobIds());
-        assertThat(state()).isEqualTo(before);
+    void enqueueWithLiveDedupIdWritesNothing() {
+        EnqueueResult first = queue.enqueue(withDedup("k", "dedup-1", 2));
+        EnqueueResult[] again = new EnqueueResult[1];
+        assertChangesNothing(() -> again[0] = queue.enqueue(withDedup("k", "dedup-1", 2)));
+        assertThat(again[0].duplicate()).isTrue();
+        assertThat(again[0].jobIds()).as("the original ids").containsExactly(first.jobIds());
     }
 
     @Test
-    void theSameDedupIdForAnotherKeyEnqueuesBoth() {
-        assertThat(queue.enqueue(new EnqueueRequest("a", List.of(NewJob.of(new byte[] {1})), "same")).duplicate()).isFalse();
-        assertThat(queue.enqueue(new EnqueueRequest("b", List.of(NewJob.of(new byte[] {1})), "same")).duplicate()).isFalse();
+    void aLiveDedupIdRefusesEvenADifferentBody() {
+        EnqueueResult first = queue.enqueue(withDedup("k", "d", 1));
+        assertChangesNothing(() -> assertThat(queue.enqueue(withDedup("k", "d", 3)).jobIds())
+                .containsExactly(first.jobIds()));
+    }
+
+    @Test
+    void sameDedupIdForAnotherKeyEnqueuesBoth() {
+        assertThat(queue.enqueue(withDedup("a", "same", 1)).duplicate()).isFalse();
+        assertThat(queue.enqueue(withDedup("b", "same", 1)).duplicate()).isFalse();
         assertThat(state().queues()).containsOnlyKeys("a", "b");
     }
 
     @Test
-    void dedupIdIsForgottenAfterTheWindow() {
-        queue.enqueue(new EnqueueRequest("k", List.of(NewJob.of(new byte[] {1})), "d"));
+    void dedupIdIsRememberedForTheWindowOnly() {
+        queue.enqueue(withDedup("k", "d", 1));
         long ttl = redis.client().pttl(queue.keys().partition(0).dedup("k", "d"));
         assertThat(ttl).isPositive().isLessThanOrEqualTo(queue.settings().dedupWindow().toMillis());
     }
@@ -75,7 +103,6 @@ class EnqueueScriptTest extends QueueTestSupport {
             requests.add(EnqueueRequest.of("k" + (i % 3), ("" + i).getBytes(UTF_8)));
         }
         List<EnqueueResult> results = queue.enqueueAll(requests);
-        check("after enqueueAll");
         for (int k = 0; k < 3; k++) {
             List<Long> expected = new ArrayList<>();
             for (int i = k; i < 50; i += 3) {
@@ -87,10 +114,22 @@ class EnqueueScriptTest extends QueueTestSupport {
 
     @Test
     void jobIdsNameTheirPartition() {
-        open(io.seriatim.core.settings.NamespaceSettings.builder("parted").partitions(4));
-        for (String key : List.of("a", "b", "c", "d", "e")) {
+        open(NamespaceSettings.builder("parted").partitions(4));
+        for (String key : List.of("a", "b", "c", "d", "e", "f", "g")) {
             EnqueueResult r = queue.enqueue(EnqueueRequest.of(key, new byte[] {1}));
+            assertThat(r.partition()).isEqualTo(queue.partitionOf(key));
             assertThat(JobIds.partition(r.jobId(0))).isEqualTo(queue.partitionOf(key));
         }
+        assertThat(state().ready()).hasSize(7);
+    }
+
+    @Test
+    void enqueueRingsTheBellForAnIdleKeyOnly() {
+        byte[] bell = queue.keys().partition(0).bell();
+        enqueue("a", 1);
+        assertThat(redis.client().blpop(1.0, bell)).isNotNull();
+        claimOne("w", 1);
+        enqueue("a", 1);
+        assertThat(redis.client().llen(bell)).as("a leased key's new job rings nothing").isZero();
     }
 }

@@ -3,17 +3,31 @@ package io.seriatim.core.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seriatim.core.keys.NamespaceKeys;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The invariant every script keeps, checked on the whole Redis state of a namespace:
- * a key with pending jobs is in exactly one of ready / leases / parked; a key without pending
- * jobs is in none; owners has an entry exactly for the leased keys; the pending counter equals
- * the jobs in the lists; every stored job decodes with an id.
+ * The invariant every script keeps (docs/redis-layout.md), checked on the whole Redis state of a
+ * namespace after every script call of the script tests and after every step of the model test:
+ * <ul>
+ *   <li>a key with pending jobs is in exactly one of ready / leases / parked; a key without
+ *       pending jobs is in none, and has no attempts counted;
+ *   <li>owners has an entry exactly for the leased keys, each {@code fence|grantedAt|jobsRun|worker}
+ *       with a fence the partition has granted;
+ *   <li>the stats {@code pending} counter equals the jobs in the lists;
+ *   <li>every stored job, pending or dead, decodes as a {@code StoredJob} with a non-zero id, and
+ *       a pending id is pending once;
+ *   <li>each ordering key lives in the partition {@code crc32 mod P} names, nothing outside the
+ *       layout exists under the namespace's hash tags, and a doorbell holds at most one token.
+ * </ul>
  */
 final class InvariantChecker {
+    private static final Pattern OWNER = Pattern.compile("^(\\d+)\\|(\\d+)\\|(\\d+)\\|(.*)$", Pattern.DOTALL);
+
     private InvariantChecker() {}
 
     static RedisState check(UnifiedJedis redis, NamespaceKeys keys, String context) {
@@ -22,18 +36,39 @@ final class InvariantChecker {
         all.addAll(s.ready().keySet());
         all.addAll(s.leases().keySet());
         all.addAll(s.parked().keySet());
+        all.addAll(s.attempts().keySet());
         for (String key : all) {
-            boolean pending = s.queues().containsKey(key) && !s.queues().get(key).isEmpty();
+            boolean pending = !s.queues().getOrDefault(key, List.of()).isEmpty();
             int places = (s.ready().containsKey(key) ? 1 : 0) + (s.leases().containsKey(key) ? 1 : 0)
                     + (s.parked().containsKey(key) ? 1 : 0);
             assertThat(places)
                     .as("%s: key '%s' (pending=%s) is in ready=%s leases=%s parked=%s", context, key, pending,
                             s.ready().containsKey(key), s.leases().containsKey(key), s.parked().containsKey(key))
                     .isEqualTo(pending ? 1 : 0);
+            if (!pending) {
+                assertThat(s.attempts()).as("%s: attempts of key '%s' without jobs", context, key)
+                        .doesNotContainKey(key);
+            }
         }
         assertThat(s.owners().keySet()).as("%s: owners match leases", context).isEqualTo(s.leases().keySet());
-        long jobs = s.queues().values().stream().mapToLong(java.util.List::size).sum();
+        s.owners().forEach((key, value) -> {
+            Matcher m = OWNER.matcher(value);
+            assertThat(m.matches()).as("%s: owner of '%s' is fence|grantedAt|jobsRun|worker: %s", context, key, value)
+                    .isTrue();
+            long granted = s.fences().get(keys.partitionIndex(key));
+            assertThat(Long.parseLong(m.group(1))).as("%s: fence of '%s' was granted", context, key)
+                    .isBetween(1L, granted);
+        });
+        long jobs = s.queues().values().stream().mapToLong(List::size).sum();
         assertThat(s.pendingCounter()).as("%s: stats pending counter", context).isEqualTo(jobs);
+        assertThat(s.queues().values().stream().flatMap(List::stream).distinct().count())
+                .as("%s: a pending job is pending once", context).isEqualTo(jobs);
+        s.partitionsOf().forEach((key, partitions) -> assertThat(partitions)
+                .as("%s: key '%s' lives in its own partition", context, key)
+                .containsExactly(keys.partitionIndex(key)));
+        assertThat(s.otherKeys()).as("%s: keys outside the layout", context).isEmpty();
+        s.bells().forEach((p, tokens) -> assertThat(tokens).as("%s: bell of partition %s", context, p)
+                .isLessThanOrEqualTo(1));
         return s;
     }
 }

@@ -1,35 +1,43 @@
 package io.seriatim.core.queue;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.seriatim.core.settings.FailurePolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
- * A plain-Java model of one namespace, as the design says it behaves. The randomised test applies
- * every operation to both Redis and this model and compares them after each step.
+ * A plain-Java model of one namespace, as docs/redis-layout.md says it behaves. The randomised
+ * test ({@link ModelRun}) applies every operation to both Redis and this model and compares them
+ * after each step.
  *
- * <p>The model does not know Redis' clock, so it keeps time qualitatively: a ready key is either
- * due now or delayed far beyond the test's length, and a lease either lives long or expired at
- * the moment it was granted.
+ * <p>The model has no clock, so it keeps time qualitatively: a ready key is either due now or
+ * delayed far beyond the run's length, and a lease either lives long or expired when it was
+ * granted. For the same reason it knows only the fairness budget in jobs, not in time.
  */
 final class QueueModel {
     enum Place { READY, DELAYED, LEASED, PARKED }
 
-    /** A lease as the model tracks it: who holds it, whether it expired, and the jobs handed out. */
+    /** A lease as the model tracks it: the lease, its deadline, and the jobs handed out and not yet acked. */
     static final class Held {
         final Lease lease;
+        long deadlineMs;
         boolean expired;
         final List<Long> handedOut = new ArrayList<>();
         int jobsRun;
 
         Held(Lease lease, boolean expired) {
             this.lease = lease;
+            this.deadlineMs = lease.deadlineMs();
             this.expired = expired;
         }
     }
@@ -43,8 +51,12 @@ final class QueueModel {
     final Map<String, Place> places = new TreeMap<>();
     final Map<String, Held> leases = new TreeMap<>();
     final Map<String, Integer> attempts = new TreeMap<>();
+    /** Dead jobs in death order (all partitions: compare per partition). */
     final List<Dead> dlq = new ArrayList<>();
+    /** "key\ndedupId" -> the ids its first enqueue got. */
     final Map<String, long[]> dedup = new HashMap<>();
+    /** The stats hash, summed over partitions. */
+    final Map<String, Long> stats = new TreeMap<>();
     boolean paused;
 
     QueueModel(int maxAttempts, FailurePolicy policy, int fairnessJobs) {
@@ -55,23 +67,20 @@ final class QueueModel {
 
     void enqueue(String key, long[] ids) {
         Deque<Long> q = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
-        boolean wasEmpty = q.isEmpty();
+        if (q.isEmpty()) {
+            places.put(key, Place.READY);
+        }
         for (long id : ids) {
             q.addLast(id);
         }
-        if (wasEmpty) {
-            places.put(key, Place.READY);
-        }
+        count("enqueued", ids.length);
+        count("pending", ids.length);
     }
 
-    List<String> dueKeys(int partition, KeyedQueue queue) {
-        List<String> due = new ArrayList<>();
-        places.forEach((k, p) -> {
-            if (p == Place.READY && queue.partitionOf(k) == partition) {
-                due.add(k);
-            }
-        });
-        return due;
+    List<String> dueKeys(IntPredicate inPartition, java.util.function.ToIntFunction<String> partitionOf) {
+        return places.entrySet().stream()
+                .filter(e -> e.getValue() == Place.READY && inPartition.test(partitionOf.applyAsInt(e.getKey())))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** The first {@code n} pending ids of a key after skipping {@code skip}. */
@@ -87,7 +96,7 @@ final class QueueModel {
         leases.put(key, held);
     }
 
-    /** Applies a valid ack of the first {@code n} handed-out jobs; returns the expected outcome. */
+    /** A valid ack of the first {@code n} handed-out jobs; returns the expected status. */
     String ack(String key, int n) {
         Held held = leases.get(key);
         Deque<Long> q = queues.get(key);
@@ -96,47 +105,56 @@ final class QueueModel {
             held.handedOut.removeFirst();
         }
         attempts.remove(key);
+        count("acked", n);
+        count("pending", -n);
         held.jobsRun += n;
         if (q.isEmpty()) {
-            endLease(key);
+            leases.remove(key);
             places.remove(key);
             queues.remove(key);
             return "RELEASED";
         }
         if (fairnessJobs > 0 && held.jobsRun >= fairnessJobs) {
-            endLease(key);
+            leases.remove(key);
             places.put(key, Place.READY);
             return "YIELDED";
         }
-        held.expired = false;
         return "CONTINUE";
     }
 
-    /** Applies a fail of the held key's head; returns RETRY, DEAD or PARKED. */
+    /** A fail of the held key's head; returns RETRY, DEAD or PARKED. */
     String fail(String key, boolean retryable, boolean longDelay) {
-        endLease(key);
+        leases.remove(key);
+        count("failed", 1);
         int tries = attempts.merge(key, 1, Integer::sum);
         if (retryable && tries < maxAttempts) {
             places.put(key, longDelay ? Place.DELAYED : Place.READY);
+            count("retried", 1);
             return "RETRY";
         }
         return exhaust(key);
     }
 
     void release(String key) {
-        endLease(key);
+        leases.remove(key);
         places.put(key, Place.READY);
     }
 
-    /** Every expired lease goes back (the test sweeps with a limit above their number). */
-    int sweep(int partition, KeyedQueue queue) {
+    /**
+     * Every expired lease of the partition goes back (the test sweeps with a limit above their
+     * number), in the order of the leases zset: by deadline, then by the key's bytes. The order
+     * shows in the DLQ when several die in one sweep.
+     */
+    int sweep(IntPredicate inPartition, java.util.function.ToIntFunction<String> partitionOf) {
         List<String> expired = leases.entrySet().stream()
-                .filter(e -> e.getValue().expired && queue.partitionOf(e.getKey()) == partition)
+                .filter(e -> e.getValue().expired && inPartition.test(partitionOf.applyAsInt(e.getKey())))
+                .sorted(Comparator.comparingLong((Map.Entry<String, Held> e) -> e.getValue().deadlineMs)
+                        .thenComparing(e -> e.getKey().getBytes(UTF_8), Arrays::compareUnsigned))
                 .map(Map.Entry::getKey).toList();
         for (String key : expired) {
-            endLease(key);
-            int tries = attempts.merge(key, 1, Integer::sum);
-            if (tries >= maxAttempts) {
+            leases.remove(key);
+            count("expired", 1);
+            if (attempts.merge(key, 1, Integer::sum) >= maxAttempts) {
                 exhaust(key);
             } else {
                 places.put(key, Place.READY);
@@ -148,10 +166,13 @@ final class QueueModel {
     private String exhaust(String key) {
         if (policy == FailurePolicy.PARK) {
             places.put(key, Place.PARKED);
+            count("parkedByPolicy", 1);
             return "PARKED";
         }
         Deque<Long> q = queues.get(key);
         dlq.add(new Dead(key, q.removeFirst()));
+        count("dead", 1);
+        count("pending", -1);
         attempts.remove(key);
         if (q.isEmpty()) {
             queues.remove(key);
@@ -169,7 +190,7 @@ final class QueueModel {
         if (places.get(key) == Place.PARKED) {
             return "ALREADY_PARKED";
         }
-        endLease(key);
+        leases.remove(key);
         places.put(key, Place.PARKED);
         return "OK";
     }
@@ -183,6 +204,7 @@ final class QueueModel {
         return true;
     }
 
+    /** Dead jobs of {@code onlyKey} (null: all) back into their strands, in death order. */
     long replay(String onlyKey, boolean toHead) {
         Map<String, List<Long>> byKey = new LinkedHashMap<>();
         dlq.removeIf(d -> {
@@ -199,29 +221,31 @@ final class QueueModel {
             boolean wasEmpty = q.isEmpty();
             List<Long> jobs = e.getValue();
             if (toHead) {
-                for (int i = jobs.size() - 1; i >= 0; i--) {
-                    q.addFirst(jobs.get(i));
-                }
+                jobs.reversed().forEach(q::addFirst);
                 attempts.remove(key);
             } else {
                 jobs.forEach(q::addLast);
             }
             replayed += jobs.size();
-            if (places.get(key) != Place.PARKED && (wasEmpty || (toHead && places.get(key) == Place.LEASED))) {
-                endLease(key);
+            Place place = places.get(key);
+            if (place != Place.PARKED && (wasEmpty || (toHead && place == Place.LEASED))) {
+                leases.remove(key);
                 places.put(key, Place.READY);
             }
         }
+        count("pending", replayed);
+        count("replayed", replayed);
         return replayed;
     }
 
     long purge(String onlyKey) {
         int before = dlq.size();
         dlq.removeIf(d -> onlyKey == null || d.key().equals(onlyKey));
+        count("purged", before - dlq.size());
         return before - dlq.size();
     }
 
-    private void endLease(String key) {
-        leases.remove(key);
+    private void count(String counter, long n) {
+        stats.merge(counter, n, Long::sum);
     }
 }
