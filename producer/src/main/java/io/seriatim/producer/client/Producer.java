@@ -306,6 +306,14 @@ public final class Producer implements AutoCloseable {
         for (Pending p : buffer) {
             timeOut(p, now);
         }
+        if (buffer.removeIf(p -> p.future().isDone())) {
+            lock.lock();
+            try {
+                changed.signalAll(); // close() may be waiting for the buffer to empty
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private void timeOut(Pending p, long now) {
