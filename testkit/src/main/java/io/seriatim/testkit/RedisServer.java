@@ -66,8 +66,17 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the given {@code redis-server} binary (e.g. {@link RedisBinary#embedded()}). */
     public static RedisServer start(Path binary, List<String> extraArgs) {
         try {
+            return start(binary, freePort(), extraArgs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the given binary on a chosen port (fails clearly if the port is taken). */
+    public static RedisServer start(Path binary, int port, List<String> extraArgs) {
+        try {
             Path dir = Files.createTempDirectory("seriatim-redis-");
-            RedisServer server = new RedisServer(binary, dir, freePort(), extraArgs);
+            RedisServer server = new RedisServer(binary, dir, port, extraArgs);
             server.launch();
             return server;
         } catch (IOException e) {

@@ -1,0 +1,66 @@
+package io.seriatim.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import io.seriatim.cli.ops.MetricsEndpoint;
+import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.producer.gateway.GatewayServer;
+import io.seriatim.producer.gateway.GatewaySettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.UnifiedJedis;
+
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run the producer gateway: clients submit over TCP (Protobuf frames), jobs go to Redis.")
+final class GatewayCommand implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+    @Mixin MetricsOption metrics;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "listen address (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:SERIATIM_GATEWAY_PORT:-7420}", description = "listen port (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--auth-token", defaultValue = "${env:SERIATIM_AUTH_TOKEN}",
+            description = "shared secret clients must present (env SERIATIM_AUTH_TOKEN; default: none)")
+    String authToken;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: turns TLS on (with --tls-key)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM PKCS#8 private key")
+    Path tlsKey;
+
+    @Option(names = "--max-frame-bytes", defaultValue = "16777216", description = "largest frame (default ${DEFAULT-VALUE})")
+    int maxFrameBytes;
+
+    @Option(names = "--wait-replicas", defaultValue = "0", description = "replicas each submit must reach (Redis WAIT) before it is acknowledged (default ${DEFAULT-VALUE})")
+    int waitReplicas;
+
+    @Override
+    public Integer call() {
+        GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
+                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey).build();
+        MetricRegistry registry = new MetricRegistry();
+        GatewayServer gateway = GatewayServer.start(settings, registry);
+        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
+        spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
+                + ", Redis " + redis.address);
+        spec.commandLine().getOut().flush();
+        Await.untilShutdown(() -> {
+            gateway.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            probe.close();
+        });
+        return ExitCode.OK;
+    }
+}

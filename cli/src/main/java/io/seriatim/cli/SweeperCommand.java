@@ -1,0 +1,53 @@
+package io.seriatim.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import io.seriatim.cli.ops.MetricsEndpoint;
+import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.sweeper.Sweeper;
+import io.seriatim.sweeper.SweeperSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.UnifiedJedis;
+
+@Command(name = "sweeper", mixinStandardHelpOptions = true,
+        description = "Run the scheduler-sweeper: expired leases back to ready, delayed jobs when due, cron ticks, gauges.")
+final class SweeperCommand implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+    @Mixin MetricsOption metrics;
+    @Mixin NamespaceSettingsOptions namespaceSettings;
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-n", "--namespace"}, required = true, split = ",", paramLabel = "NAME",
+            defaultValue = "${env:SERIATIM_NAMESPACE:-default}", description = "namespaces to serve (comma-separated or repeated)")
+    List<String> namespaces;
+
+    @Option(names = "--interval", defaultValue = "PT1S", description = "time between ticks, ISO-8601 (default ${DEFAULT-VALUE})")
+    Duration interval;
+
+    @Override
+    public Integer call() {
+        List<NamespaceSettings> ns = namespaces.stream().map(namespaceSettings::build).toList();
+        SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
+        MetricRegistry registry = new MetricRegistry();
+        Sweeper sweeper = Sweeper.start(settings, registry);
+        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
+        spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.address);
+        spec.commandLine().getOut().flush();
+        Await.untilShutdown(() -> {
+            sweeper.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            probe.close();
+        });
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,46 @@
+package io.seriatim.cli;
+
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.worker.Backoff;
+import io.seriatim.worker.WorkerSettings;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Flags of a worker process. */
+final class WorkerOptions {
+    @Mixin RedisOptions redis;
+    @Mixin NamespaceSettingsOptions namespaceSettings;
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "${env:SERIATIM_NAMESPACE:-default}", description = "namespace (default ${DEFAULT-VALUE})")
+    String namespace;
+
+    @Option(names = "--worker-id", description = "name in leases (default: host-pid-random)")
+    String workerId;
+
+    @Option(names = "--concurrency", defaultValue = "256", description = "keys held at once (default ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--batch", defaultValue = "32", description = "jobs per claim or ack (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lease", defaultValue = "PT30S", description = "lease time, ISO-8601 (default ${DEFAULT-VALUE})")
+    Duration lease;
+
+    @Option(names = "--job-timeout", defaultValue = "PT0S", description = "per-job limit, 0 = none (default ${DEFAULT-VALUE})")
+    Duration jobTimeout;
+
+    NamespaceSettings namespaceSettings() {
+        return namespaceSettings.build(namespace);
+    }
+
+    WorkerSettings build() {
+        WorkerSettings.Builder b = WorkerSettings.builder(redis.settings(), namespaceSettings()).concurrency(concurrency)
+                .batchSize(batch).leaseTime(lease).jobTimeout(jobTimeout)
+                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30), 0.5));
+        if (workerId != null) {
+            b.workerId(workerId);
+        }
+        return b.build();
+    }
+}
