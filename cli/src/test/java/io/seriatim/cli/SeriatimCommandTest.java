@@ -1,0 +1,113 @@
+package io.seriatim.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seriatim.core.queue.EnqueueRequest;
+import io.seriatim.core.queue.KeyState;
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.testkit.RedisExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** The seriatim command against real Redis processes: output, errors and exit codes. */
+class SeriatimCommandTest {
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Seriatim.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    String[] at(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--redis";
+        all[args.length + 1] = redis.server().uri();
+        return all;
+    }
+
+    KeyedQueue namespace() {
+        return KeyedQueue.open(redis.client(), NamespaceSettings.builder("ops").maxAttempts(1).build());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("demo", "gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
+                "verify-check", "stats", "inspect", "dlq", "park", "unpark", "pause", "resume");
+    }
+
+    @Test
+    void aBadFlagExitsTwoWithAClearMessage() {
+        Run r = run("stats", "--bogus");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("Unknown option: '--bogus'");
+        Run bad = run(at("worker", "--concurrency", "0"));
+        assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("concurrency must be in [1, 100000], got 0");
+    }
+
+    @Test
+    void aDeadRedisExitsThree() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = run("stats", "-n", "ops", "--redis", "redis://127.0.0.1:" + port, "--redis-timeout", "PT0.5S");
+        assertThat(r.exit()).isEqualTo(ExitCode.REDIS_UNAVAILABLE);
+        assertThat(r.err()).startsWith("seriatim: Redis unavailable");
+    }
+
+    @Test
+    void anUnknownNamespaceIsAUsageError() {
+        Run r = run(at("stats", "-n", "nope"));
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("unknown namespace 'nope'");
+    }
+
+    @Test
+    void operatorCommandsActOnRealState() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("k", "a".getBytes(UTF_8), "b".getBytes(UTF_8)));
+        assertThat(run(at("stats", "-n", "ops", "--json")).out()).contains("\"pendingJobs\":2", "\"readyKeys\":1");
+        assertThat(run(at("inspect", "-n", "ops", "k")).out()).contains("state      READY", "pending    2");
+        assertThat(run(at("park", "-n", "ops", "k", "--reason", "checking")).exit()).isZero();
+        assertThat(q.inspect("k", 0).state()).isEqualTo(KeyState.PARKED);
+        assertThat(run(at("park", "-n", "ops", "none")).exit()).isEqualTo(ExitCode.FAILED);
+        assertThat(run(at("unpark", "-n", "ops", "k")).exit()).isZero();
+        assertThat(run(at("unpark", "-n", "ops", "k")).exit()).as("not parked any more").isEqualTo(ExitCode.FAILED);
+        assertThat(run(at("pause", "-n", "ops")).exit()).isZero();
+        assertThat(q.counts().paused()).isTrue();
+        assertThat(run(at("resume", "-n", "ops")).exit()).isZero();
+        var claim = q.claim(0, "w", 1, Duration.ofMinutes(1), 1).keys().getFirst();
+        q.fail(claim.lease(), claim.jobs().getFirst().id(), "boom", false, Duration.ZERO);
+        assertThat(run(at("dlq", "list", "-n", "ops")).out()).contains("key=k", "error=boom", "1 dead job(s) shown");
+        assertThat(run(at("dlq", "replay", "-n", "ops", "--to-head")).out()).contains("replayed 1 job(s)");
+        assertThat(q.inspect("k", 0).pending()).isEqualTo(2);
+        assertThat(run(at("dlq", "purge", "-n", "ops")).out()).contains("purged 0 job(s)");
+    }
+
+    @Test
+    void theDemoEndsWithAVerdictComputedFromTheHandlers() {
+        Run r = run("demo", "--keys", "20", "--jobs-per-key", "30", "--work-ms", "2");
+        assertThat(r.out()).contains("per-key order held: yes", "jobs lost:          0 of 600 acknowledged",
+                "killed worker-1");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    }
+}
