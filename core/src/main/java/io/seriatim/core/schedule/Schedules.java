@@ -43,12 +43,24 @@ public final class Schedules {
         queue.validator().checkKey(s.key());
         queue.validator().check(new io.seriatim.core.queue.EnqueueRequest(s.key(),
                 List.of(new NewJob(s.payload(), s.headers())), null));
-        remove(s.name()); // a renamed key moves the schedule to another partition
         PartitionKeys p = queue.keys().partitionOf(s.key());
+        // A new key may move the schedule to another partition: take its last tick along.
+        String carried = "";
+        for (PartitionKeys other : queue.keys().partitions()) {
+            if (other.partition() == p.partition()) {
+                continue;
+            }
+            byte[] tick = scripts.redis().hget(other.scheduleTicks(), bytes(s.name()));
+            if (tick != null) {
+                carried = new String(tick, UTF_8);
+                scripts.run(Script.SCHEDULE_REMOVE, List.of(other.schedules(), other.scheduleTicks()), List.of(bytes(s.name())));
+            }
+        }
         byte[] encoded = StoredSchedule.newBuilder().setName(s.name()).setKey(s.key())
                 .setPayload(ByteString.copyFrom(s.payload())).putAllHeaders(s.headers()).setCron(s.cron())
                 .setZone(s.zone()).build().toByteArray();
-        scripts.run(Script.SCHEDULE_PUT, List.of(p.schedules(), p.scheduleTicks()), List.of(bytes(s.name()), encoded));
+        scripts.run(Script.SCHEDULE_PUT, List.of(p.schedules(), p.scheduleTicks()),
+                List.of(bytes(s.name()), encoded, bytes(carried)));
     }
 
     /** Deletes a schedule; false if there was none of that name. */

@@ -66,6 +66,21 @@ class SchedulesTest {
     }
 
     @Test
+    void movingAScheduleToAKeyOfAnotherPartitionKeepsItsLastTick() {
+        Schedule s = everyMinute("s", "a");
+        schedules.put(s);
+        long tick = schedules.list().getFirst().lastTickMs() + 1;
+        schedules.fire(s, tick);
+        String other = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "k" + i)
+                .filter(k -> queue.partitionOf(k) != queue.partitionOf("a")).findFirst().orElseThrow();
+        schedules.put(everyMinute("s", other));
+        assertThat(schedules.list()).singleElement().satisfies(e -> {
+            assertThat(e.schedule().key()).isEqualTo(other);
+            assertThat(e.lastTickMs()).isEqualTo(tick);
+        });
+    }
+
+    @Test
     void aRemovedScheduleNeverFiresAgain() {
         Schedule s = everyMinute("s", "k");
         schedules.put(s);
