@@ -24,6 +24,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
             VerifyProduceCommand.class,
             VerifyConsumeCommand.class,
             VerifyCheckCommand.class,
+            io.seriatim.cli.bench.BenchCommand.class,
             StatsCommand.class,
             InspectCommand.class,
             DlqCommand.class,

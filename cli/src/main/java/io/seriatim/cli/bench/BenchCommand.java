@@ -1,0 +1,99 @@
+package io.seriatim.cli.bench;
+
+import io.seriatim.cli.bench.Scenarios.Result;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code seriatim bench}: the benchmark scenarios, medians of several runs, correctness checked in each. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure Seriatim on this machine: drain, submit, 1 ms handler, paced latency, mixed, claim cost.",
+            "Each scenario runs on its own fresh redis-server, --runs times; figures are medians. Every run checks",
+            "per-key order and that nothing was lost: a fast wrong answer fails the run (exit 1)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "3", description = "runs per scenario (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")
+    boolean quick;
+
+    @Option(names = "--scenario", split = ",", description = "drain, submit, sleep, latency, mixed, claim (default: all)")
+    List<String> only;
+
+    @Option(names = "--write", description = "also write the results as a Markdown table to this file")
+    Path write;
+
+    @Spec CommandSpec spec;
+
+    /** A scenario: a name and how to run it once. */
+    private interface Run {
+        Result once() throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        int n = quick ? 1 : runs;
+        Map<String, Run> all = new LinkedHashMap<>();
+        all.put("drain", () -> quick ? Scenarios.drain(50, 40, 100) : Scenarios.drain(1000, 200, 100));
+        all.put("submit", () -> quick ? Scenarios.submit(50, 4000, 2) : Scenarios.submit(1000, 1_000_000, 2));
+        all.put("sleep", () -> quick ? Scenarios.sleepingHandler(100, 5) : Scenarios.sleepingHandler(10_000, 30));
+        all.put("latency", () -> Scenarios.latency(quick ? 50 : 1000, quick ? 1000 : 10_000,
+                Duration.ofSeconds(quick ? 2 : 10), 1));
+        all.put("mixed", () -> Scenarios.latency(quick ? 50 : 1000, 0, Duration.ofSeconds(quick ? 2 : 10), 2));
+        all.put("claim", () -> Scenarios.claimCost(quick ? 1000 : 1000));
+        if (!quick) {
+            all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
+        }
+        List<String> lines = new ArrayList<>();
+        boolean allOk = true;
+        for (var e : all.entrySet()) {
+            if (only != null && !only.contains(e.getKey()) && !(e.getKey().startsWith("claim") && only.contains("claim"))) {
+                continue;
+            }
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Result r = e.getValue().once();
+                results.add(r);
+                out.printf("  %s run %d: %s%s%n", r.scenario(), i + 1, r.figures(), r.ok() ? "" : "  FAILED: " + r.note());
+                out.flush();
+            }
+            boolean ok = results.stream().allMatch(Result::ok);
+            allOk &= ok;
+            Map<String, Double> medians = new TreeMap<>();
+            for (String figure : results.getFirst().figures().keySet()) {
+                List<Double> values = results.stream().map(r -> r.figures().get(figure)).sorted().toList();
+                medians.put(figure, values.get(values.size() / 2));
+            }
+            String line = String.format("| %s | %s | %d | %s | %s |", results.getFirst().scenario(), format(medians), n,
+                    ok ? "yes" : "**NO**", results.getLast().note());
+            lines.add(line);
+            out.println(line);
+            out.flush();
+        }
+        if (write != null) {
+            String header = "| scenario | medians | runs | correct | last run |\n| --- | --- | --- | --- | --- |\n";
+            Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim bench" + (quick ? " --quick" : " --runs " + n)
+                    + "` on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + header + String.join("\n", lines) + "\n");
+        }
+        return allOk ? 0 : 1;
+    }
+
+    private static String format(Map<String, Double> figures) {
+        List<String> parts = new ArrayList<>();
+        figures.forEach((k, v) -> parts.add(k + " " + (v >= 100 ? String.format("%,.0f", v) : String.format("%.3f", v))));
+        return String.join(", ", parts);
+    }
+}

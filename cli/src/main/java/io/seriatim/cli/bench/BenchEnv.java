@@ -1,0 +1,98 @@
+package io.seriatim.cli.bench;
+
+import io.seriatim.core.queue.EnqueueRequest;
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.NewJob;
+import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.core.redis.RedisSettings;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.testkit.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * One scenario's world: a fresh redis-server (no persistence: the figures measure Seriatim, and
+ * the reference systems ran on Redis' defaults), a client and a namespace. Closed after the run.
+ */
+final class BenchEnv implements AutoCloseable {
+    static final String NS = "bench";
+
+    final RedisServer server;
+    final RedisSettings redisSettings;
+    final UnifiedJedis redis;
+    final KeyedQueue queue;
+
+    BenchEnv(NamespaceSettings.Builder ns) {
+        server = RedisServer.start(List.of("--appendonly", "no", "--save", ""));
+        redisSettings = RedisSettings.builder(server.uri()).poolSize(64).build();
+        redis = RedisConnector.connect(redisSettings);
+        queue = KeyedQueue.open(redis, ns.build());
+    }
+
+    /** Payload of job seq of key: "key:seq" padded to {@code size} bytes. */
+    static byte[] payload(String key, long seq, int size) {
+        String head = key + ":" + seq;
+        byte[] out = new byte[Math.max(size, head.length())];
+        java.util.Arrays.fill(out, (byte) ' ');
+        byte[] h = head.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(h, 0, out, 0, h.length);
+        return out;
+    }
+
+    /** Parses the seq back out of a payload made by {@link #payload}. */
+    static long seq(byte[] payload) {
+        String s = new String(payload, StandardCharsets.UTF_8).strip();
+        return Long.parseLong(s.substring(s.lastIndexOf(':') + 1));
+    }
+
+    /** Preloads keys x jobs straight into Redis (pipelined), interleaving keys. */
+    void preload(int keys, int jobsPerKey, int payloadBytes) {
+        List<EnqueueRequest> batch = new ArrayList<>();
+        for (int seq = 1; seq <= jobsPerKey; seq++) {
+            for (int k = 0; k < keys; k++) {
+                String key = "key-" + k;
+                batch.add(new EnqueueRequest(key, List.of(NewJob.of(payload(key, seq, payloadBytes))), null));
+                if (batch.size() == 2000) {
+                    queue.enqueueAll(batch);
+                    batch.clear();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            queue.enqueueAll(batch);
+        }
+    }
+
+    long info(String section, String field) {
+        for (String line : redis.info(section).split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).strip());
+            }
+        }
+        return -1;
+    }
+
+    long scriptCalls() {
+        long calls = 0;
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                String v = line.substring(line.indexOf("calls=") + 6);
+                calls += Long.parseLong(v.substring(0, v.indexOf(',')));
+            }
+        }
+        return calls;
+    }
+
+    void resetStats() {
+        redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+        server.close();
+    }
+}

@@ -1,0 +1,246 @@
+package io.seriatim.cli.bench;
+
+import com.codahale.metrics.MetricRegistry;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.producer.client.Producer;
+import io.seriatim.producer.client.ProducerSettings;
+import io.seriatim.producer.client.SubmitOptions;
+import io.seriatim.producer.gateway.GatewayServer;
+import io.seriatim.producer.gateway.GatewaySettings;
+import io.seriatim.worker.JobHandler;
+import io.seriatim.worker.Worker;
+import io.seriatim.worker.WorkerSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The benchmark scenarios. Each builds its own Redis, measures, and checks correctness: a fast
+ * wrong answer is a failed run ({@link Result#ok()} false).
+ */
+final class Scenarios {
+    /** One measurement; {@code figures} hold the numbers, {@code ok} whether the run was correct. */
+    record Result(String scenario, Map<String, Double> figures, boolean ok, String note) {}
+
+    private Scenarios() {}
+
+    /** Checks per-key order in handlers: each key's next job must be its previous + 1. */
+    static final class OrderCheck {
+        final Map<String, AtomicLong> last = new ConcurrentHashMap<>();
+        final LongAdder runs = new LongAdder();
+        final LongAdder violations = new LongAdder();
+
+        void saw(String key, long seq) {
+            long prev = last.computeIfAbsent(key, k -> new AtomicLong()).getAndSet(seq);
+            if (seq != prev + 1) {
+                violations.increment();
+            }
+            runs.increment();
+        }
+
+        boolean complete(long expected) {
+            return violations.sum() == 0 && runs.sum() == expected;
+        }
+    }
+
+    static WorkerSettings.Builder workerSettings(BenchEnv env, int concurrency, int batch) {
+        return WorkerSettings.builder(env.redisSettings, env.queue.settings()).concurrency(concurrency).batchSize(batch)
+                .keysPerClaim(Math.min(concurrency, 256)).leaseTime(Duration.ofSeconds(30)).idleWait(Duration.ofMillis(100));
+    }
+
+    static NamespaceSettings.Builder namespace() {
+        return NamespaceSettings.builder(BenchEnv.NS).fairnessJobs(0).fairnessTime(Duration.ZERO);
+    }
+
+    /** Scenario 1 and 5: drain preloaded jobs with a no-op handler; also memory and calls per job. */
+    static Result drain(int keys, int jobsPerKey, int payloadBytes) throws Exception {
+        long total = (long) keys * jobsPerKey;
+        try (BenchEnv env = new BenchEnv(namespace())) {
+            long before = env.info("memory", "used_memory");
+            env.preload(keys, jobsPerKey, payloadBytes);
+            long after = env.info("memory", "used_memory");
+            env.resetStats();
+            OrderCheck order = new OrderCheck();
+            CountDownLatch done = new CountDownLatch(1);
+            JobHandler handler = (job, ctx) -> {
+                order.saw(job.key(), BenchEnv.seq(job.payload()));
+                if (order.runs.sum() == total) {
+                    done.countDown();
+                }
+            };
+            long start = System.nanoTime();
+            try (Worker w = Worker.start(workerSettings(env, 256, 64).build(), handler, new MetricRegistry(), env.redis)) {
+                done.await(300, TimeUnit.SECONDS);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double calls = env.scriptCalls() / (double) total;
+            return new Result("drain", Map.of("jobs/s", total / seconds, "script calls/job", calls,
+                    "redis bytes/pending job over payload", (after - before) / (double) total - payloadBytes),
+                    order.complete(total), order.violations.sum() + " order violations, " + order.runs.sum() + "/" + total + " runs");
+        }
+    }
+
+    /** Scenario 3: a handler that sleeps 1 ms, many keys. */
+    static Result sleepingHandler(int keys, int jobsPerKey) throws Exception {
+        long total = (long) keys * jobsPerKey;
+        try (BenchEnv env = new BenchEnv(namespace())) {
+            env.preload(keys, jobsPerKey, 100);
+            OrderCheck order = new OrderCheck();
+            CountDownLatch done = new CountDownLatch(1);
+            long start = System.nanoTime();
+            try (Worker w = Worker.start(workerSettings(env, Math.min(keys, 4096), 32).build(), (job, ctx) -> {
+                Thread.sleep(1);
+                order.saw(job.key(), BenchEnv.seq(job.payload()));
+                if (order.runs.sum() == total) {
+                    done.countDown();
+                }
+            }, new MetricRegistry(), env.redis)) {
+                done.await(300, TimeUnit.SECONDS);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result("sleep-1ms", Map.of("jobs/s", total / seconds), order.complete(total),
+                    order.violations.sum() + " order violations");
+        }
+    }
+
+    /** Scenario 2: submit through the gateway with the batching client, flat out. */
+    static Result submit(int keys, long total, int clients) throws Exception {
+        try (BenchEnv env = new BenchEnv(namespace());
+                GatewayServer gateway = GatewayServer.start(GatewaySettings.builder(env.redisSettings).host("127.0.0.1")
+                        .port(0).redisThreads(4).build(), new MetricRegistry())) {
+            long start = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            LongAdder failed = new LongAdder();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (Producer p = Producer.connect(ProducerSettings.builder("127.0.0.1", gateway.port(), BenchEnv.NS)
+                            .maxBatchJobs(2000).maxInFlight(8).maxBufferedJobs(200_000).build())) {
+                        List<CompletableFuture<Long>> futures = new ArrayList<>();
+                        long perClient = total / clients;
+                        for (long i = 0; i < perClient; i++) {
+                            int k = (int) (i % (keys / clients)) * clients + client;
+                            String key = "key-" + k;
+                            futures.add(p.submit(key, BenchEnv.payload(key, i / (keys / clients) + 1, 100)));
+                            if (futures.size() == 50_000) {
+                                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+                                futures.clear();
+                            }
+                        }
+                        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> {
+                            failed.increment();
+                            return null;
+                        }).join();
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long pending = env.queue.counts().pendingJobs();
+            boolean ordered = true;
+            for (int k = 0; k < keys && ordered; k += Math.max(1, keys / 50)) {
+                long expect = 1;
+                for (var job : env.queue.inspect("key-" + k, 100_000).head()) {
+                    ordered &= BenchEnv.seq(job.payload()) == expect++;
+                }
+            }
+            long expected = total / clients * clients;
+            return new Result("submit", Map.of("jobs/s", expected / seconds), ordered && pending == expected
+                    && failed.sum() == 0, pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN"));
+        }
+    }
+
+    /** Scenario 4 (and 6 when {@code rate} is 0): submit to handler-start latency through gateway, Redis and worker. */
+    static Result latency(int keys, int rate, Duration length, int workers) throws Exception {
+        try (BenchEnv env = new BenchEnv(namespace());
+                GatewayServer gateway = GatewayServer.start(GatewaySettings.builder(env.redisSettings).host("127.0.0.1")
+                        .port(0).build(), new MetricRegistry())) {
+            Recorder recorder = new Recorder(3);
+            OrderCheck order = new OrderCheck();
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            JobHandler handler = (job, ctx) -> {
+                long micros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+                if (System.nanoTime() > warmUntil) {
+                    recorder.recordValue(Math.max(0, micros - Long.parseLong(job.headers().get("t"))));
+                }
+                order.saw(job.key(), BenchEnv.seq(job.payload()));
+            };
+            List<Worker> ws = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                ws.add(Worker.start(workerSettings(env, 512, 32).build(), handler, new MetricRegistry(), env.redis));
+            }
+            long submitted = 0;
+            long start = System.nanoTime();
+            try (Producer p = Producer.connect(ProducerSettings.builder("127.0.0.1", gateway.port(), BenchEnv.NS)
+                    .linger(Duration.ofMillis(rate > 0 ? 0 : 1)).maxBufferedJobs(100_000).build())) {
+                long end = start + length.toNanos();
+                long[] seq = new long[keys];
+                while (System.nanoTime() < end) {
+                    int k = (int) (submitted % keys);
+                    String key = "key-" + k;
+                    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+                    p.submit(key, BenchEnv.payload(key, ++seq[k], 100), SubmitOptions.NONE.withHeaders(Map.of("t",
+                            Long.toString(micros))));
+                    submitted++;
+                    if (rate > 0) {
+                        long due = start + submitted * 1_000_000_000L / rate;
+                        while (System.nanoTime() < due) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                long expected = submitted;
+                long waitUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (order.runs.sum() < expected && System.nanoTime() < waitUntil) {
+                    Thread.sleep(10);
+                }
+            } finally {
+                ws.forEach(Worker::close);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            var h = recorder.getIntervalHistogram();
+            return new Result(rate > 0 ? "latency@" + rate + "/s" : "mixed", Map.of(
+                    "jobs/s", order.runs.sum() / seconds,
+                    "p50 ms", h.getValueAtPercentile(50) / 1000.0,
+                    "p99 ms", h.getValueAtPercentile(99) / 1000.0,
+                    "p99.9 ms", h.getValueAtPercentile(99.9) / 1000.0),
+                    order.complete(submitted), order.runs.sum() + "/" + submitted + " runs, " + order.violations.sum()
+                            + " order violations");
+        }
+    }
+
+    /** Scenario 5: Redis time of one claim (64 keys, 32 jobs each) with few and with many ready keys. */
+    static Result claimCost(int readyKeys) throws Exception {
+        try (BenchEnv env = new BenchEnv(namespace())) {
+            env.preload(readyKeys, 1, 100);
+            env.redis.sendCommand(redis.clients.jedis.Protocol.Command.CONFIG, "SET", "slowlog-log-slower-than", "0");
+            List<Long> micros = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                env.redis.sendCommand(redis.clients.jedis.Protocol.Command.SLOWLOG, "RESET");
+                env.queue.claim(0, "bench", 64, Duration.ofMinutes(5), 32);
+                for (Object entry : (List<?>) env.redis.sendCommand(redis.clients.jedis.Protocol.Command.SLOWLOG, "GET", "5")) {
+                    List<?> e = (List<?>) entry;
+                    String cmd = new String((byte[]) ((List<?>) e.get(3)).getFirst()).toLowerCase();
+                    if (cmd.startsWith("eval")) {
+                        micros.add((Long) e.get(2));
+                    }
+                }
+            }
+            micros.sort(null);
+            return new Result("claim@" + readyKeys + " ready keys", Map.of("us per claim (median)",
+                    (double) micros.get(micros.size() / 2)), !micros.isEmpty(), micros.size() + " claims timed");
+        }
+    }
+}
