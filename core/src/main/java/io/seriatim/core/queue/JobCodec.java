@@ -12,11 +12,16 @@ public final class JobCodec {
     private JobCodec() {}
 
     public static byte[] encodeBody(NewJob job) {
-        return StoredJob.newBuilder()
-                .setPayload(ByteString.copyFrom(job.payload()))
-                .putAllHeaders(job.headers())
-                .build()
-                .toByteArray();
+        return encodeBody(ByteString.copyFrom(job.payload()), job.headers());
+    }
+
+    /** The same from a payload already held as a ByteString (no copy): the gateway's path. */
+    public static byte[] encodeBody(ByteString payload, java.util.Map<String, String> headers) {
+        StoredJob.Builder b = StoredJob.newBuilder().setPayload(payload);
+        if (!headers.isEmpty()) {
+            b.putAllHeaders(headers);
+        }
+        return b.build().toByteArray();
     }
 
     public static Job decode(byte[] stored, String key, int attempt) {

@@ -37,6 +37,9 @@ import redis.clients.jedis.resps.Tuple;
  * }</pre>
  */
 public final class KeyedQueue {
+    /** Most jobs in one enqueue_many call: bounds how long one call keeps Redis busy (a few ms). */
+    static final int MAX_JOBS_PER_ENQUEUE_MANY = 5000;
+
     private final NamespaceSettings settings;
     private final NamespaceKeys keys;
     private final ScriptRunner scripts;
@@ -135,7 +138,40 @@ public final class KeyedQueue {
         if (requests.isEmpty()) {
             return List.of();
         }
-        List<ScriptRunner.Call> calls = requests.stream().map(this::enqueueCall).toList();
+        // One enqueue_many call per partition and chunk: requests keep their order within a
+        // partition, and a key never spans partitions, so each key's order is kept.
+        List<ScriptRunner.Call> calls = new ArrayList<>();
+        List<List<Integer>> members = new ArrayList<>();
+        Map<Integer, Integer> openCall = new HashMap<>();
+        Map<Integer, Integer> openJobs = new HashMap<>();
+        List<List<byte[]>> args = new ArrayList<>();
+        for (int r = 0; r < requests.size(); r++) {
+            EnqueueRequest request = requests.get(r);
+            int p = keys.partitionIndex(request.key());
+            Integer c = openCall.get(p);
+            if (c == null || openJobs.get(p) + request.jobs().size() > MAX_JOBS_PER_ENQUEUE_MANY) {
+                PartitionKeys pk = keys.partition(p);
+                List<byte[]> a = new ArrayList<>();
+                a.add(pk.prefixBytes());
+                a.add(num(p));
+                a.add(num(settings.dedupWindow().toMillis()));
+                args.add(a);
+                calls.add(new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.seq(), pk.stats(), pk.bell()), a));
+                members.add(new ArrayList<>());
+                c = calls.size() - 1;
+                openCall.put(p, c);
+                openJobs.put(p, 0);
+            }
+            List<byte[]> a = args.get(c);
+            a.add(bytes(request.key()));
+            a.add(bytes(request.dedupId() == null ? "" : request.dedupId()));
+            a.add(num(request.jobs().size()));
+            for (NewJob job : request.jobs()) {
+                a.add(JobCodec.encodeBody(job));
+            }
+            members.get(c).add(r);
+            openJobs.merge(p, request.jobs().size(), Integer::sum);
+        }
         List<Object> replies = scripts.runAll(calls, replicas, timeout.toMillis());
         if (replicas > 0) {
             long reached = (Long) replies.getLast();
@@ -143,14 +179,21 @@ public final class KeyedQueue {
                 throw new NotReplicatedException(reached, replicas, timeout);
             }
         }
-        List<EnqueueResult> out = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            if (replies.get(i) instanceof JedisDataException e) {
+        EnqueueResult[] out = new EnqueueResult[requests.size()];
+        for (int c = 0; c < calls.size(); c++) {
+            if (replies.get(c) instanceof JedisDataException e) {
                 throw e;
             }
-            out.add(enqueueResult(requests.get(i), replies.get(i)));
+            List<?> r = (List<?>) replies.get(c);
+            long now = l(r, 0);
+            List<Integer> rs = members.get(c);
+            for (int m = 0; m < rs.size(); m++) {
+                EnqueueRequest request = requests.get(rs.get(m));
+                out[rs.get(m)] = new EnqueueResult(request.key(), keys.partitionIndex(request.key()),
+                        ScriptStatus.of(l(r, 1 + 3 * m)) == ScriptStatus.DUPLICATE, l(r, 2 + 3 * m), (int) l(r, 3 + 3 * m), now);
+            }
         }
-        return out;
+        return List.of(out);
     }
 
     private ScriptRunner.Call enqueueCall(EnqueueRequest request) {

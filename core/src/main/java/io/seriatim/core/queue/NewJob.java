@@ -7,7 +7,7 @@ import java.util.Objects;
 public record NewJob(byte[] payload, Map<String, String> headers) {
     public NewJob {
         Objects.requireNonNull(payload, "payload");
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        headers = headers == null || headers.isEmpty() ? Map.of() : Map.copyOf(headers);
     }
 
     public static NewJob of(byte[] payload) {

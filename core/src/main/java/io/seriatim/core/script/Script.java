@@ -19,6 +19,7 @@ import java.util.HexFormat;
  */
 public enum Script {
     ENQUEUE("enqueue"),
+    ENQUEUE_MANY("enqueue_many"),
     CLAIM("claim"),
     ACK("ack"),
     RENEW("renew"),
