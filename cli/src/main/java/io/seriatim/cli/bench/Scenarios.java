@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -195,9 +196,12 @@ final class Scenarios {
                             Long.toString(micros))));
                     submitted++;
                     if (rate > 0) {
+                        // Paced without spinning: on 2 cores a busy-wait would take a whole core
+                        // from Redis, the gateway and the worker it is measuring.
                         long due = start + submitted * 1_000_000_000L / rate;
-                        while (System.nanoTime() < due) {
-                            Thread.onSpinWait();
+                        long ahead = due - System.nanoTime();
+                        if (ahead > 200_000) {
+                            LockSupport.parkNanos(ahead);
                         }
                     }
                 }
