@@ -26,6 +26,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "runs per scenario (default ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--warmups", defaultValue = "1", description = "unrecorded runs per scenario first, while the JIT "
+            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s)")
+    int warmups;
+
     @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")
     boolean quick;
 
@@ -51,8 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
         all.put("submit", () -> quick ? Scenarios.submit(50, 4000, 2) : Scenarios.submit(1000, 1_000_000, 2));
         all.put("sleep", () -> quick ? Scenarios.sleepingHandler(100, 5) : Scenarios.sleepingHandler(10_000, 30));
         all.put("latency", () -> Scenarios.latency(quick ? 50 : 1000, quick ? 1000 : 10_000,
-                Duration.ofSeconds(quick ? 2 : 10), 1));
-        all.put("mixed", () -> Scenarios.latency(quick ? 50 : 1000, 0, Duration.ofSeconds(quick ? 2 : 10), 2));
+                Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 1));
+        all.put("mixed", () -> Scenarios.latency(quick ? 50 : 1000, 0,
+                Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 2));
         all.put("claim", () -> Scenarios.claimCost(quick ? 1000 : 1000));
         if (!quick) {
             all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
@@ -62,6 +67,12 @@ public final class BenchCommand implements Callable<Integer> {
         for (var e : all.entrySet()) {
             if (only != null && !only.contains(e.getKey()) && !(e.getKey().startsWith("claim") && only.contains("claim"))) {
                 continue;
+            }
+            for (int i = 0; i < (quick ? 0 : warmups); i++) {
+                Result r = e.getValue().once();
+                out.printf("  %s warm-up %d: %s%s%n", r.scenario(), i + 1, r.figures(), r.ok() ? "" : "  FAILED: " + r.note());
+                out.flush();
+                allOk &= r.ok();
             }
             List<Result> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -86,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (write != null) {
             String header = "| scenario | medians | runs | correct | last run |\n| --- | --- | --- | --- | --- |\n";
             Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim bench" + (quick ? " --quick" : " --runs " + n)
-                    + "` on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + header + String.join("\n", lines) + "\n");
+                    + " --warmups " + warmups + "` on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + header + String.join("\n", lines) + "\n");
         }
         return allOk ? 0 : 1;
     }
