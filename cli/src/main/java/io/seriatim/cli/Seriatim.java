@@ -25,6 +25,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
             VerifyConsumeCommand.class,
             VerifyCheckCommand.class,
             io.seriatim.cli.bench.BenchCommand.class,
+            io.seriatim.cli.faults.FaultsCommand.class,
             StatsCommand.class,
             InspectCommand.class,
             DlqCommand.class,

@@ -67,14 +67,16 @@ final class VerifyProduceCommand implements Callable<Integer> {
                 all[n++] = producer.submit(key, (key + ":" + seq).getBytes(StandardCharsets.UTF_8))
                         .whenComplete((id, error) -> {
                             if (error == null) {
-                                lines.write("{\"type\":\"ack\",\"key\":" + Json.str(key) + ",\"seq\":" + s + ",\"jobId\":" + id + "}");
+                                lines.write("{\"type\":\"ack\",\"key\":" + Json.str(key) + ",\"seq\":" + s + ",\"jobId\":" + id
+                                        + ",\"mono\":" + System.nanoTime() + "}");
                                 if (acked != null) {
                                     acked.incrementAndGet();
                                 }
                             } else {
                                 failed.incrementAndGet();
                                 lines.write("{\"type\":\"unknown\",\"key\":" + Json.str(key) + ",\"seq\":" + s
-                                        + ",\"error\":" + Json.str(String.valueOf(error.getMessage())) + "}");
+                                        + ",\"error\":" + Json.str(String.valueOf(error.getMessage()))
+                                        + ",\"mono\":" + System.nanoTime() + "}");
                             }
                         });
                 if (rate > 0) {

@@ -7,13 +7,14 @@ import io.seriatim.cli.verify.Run;
 import io.seriatim.cli.verify.Submitted;
 import io.seriatim.cli.verify.Verdict;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HistoryCheckerTest {
     private final HistoryChecker checker = new HistoryChecker();
 
     private static Submitted acked(String key, long seq) {
-        return new Submitted(key, seq, key.hashCode() * 1000L + seq, true);
+        return new Submitted(key, seq, key.hashCode() * 1000L + seq, true, -1);
     }
 
     private static Run run(String key, long seq, long fence, long mono) {
@@ -53,7 +54,7 @@ class HistoryCheckerTest {
 
     @Test
     void gapForAnUnacknowledgedSubmitIsNoViolation() {
-        Submitted unknown = new Submitted("a", 2, "a".hashCode() * 1000L + 2, false);
+        Submitted unknown = new Submitted("a", 2, -1, false, -1);
         Verdict v = checker.check(List.of(acked("a", 1), unknown, acked("a", 3)),
                 List.of(run("a", 1, 1, 10), run("a", 3, 1, 11)));
         assertThat(v.ok()).isTrue();
@@ -70,5 +71,42 @@ class HistoryCheckerTest {
     void runOfAJobNeverSubmittedIsUnexpected() {
         Verdict v = checker.check(List.of(acked("a", 1)), List.of(run("a", 1, 1, 10), run("a", 9, 1, 11)));
         assertThat(v.unexpected()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownSubmitThatRanIsNeitherUnexpectedNorLostAndKeepsItsPlaceInOrder() {
+        Submitted unknown = new Submitted("a", 2, -1, false, -1);
+        Verdict ranInOrder = checker.check(List.of(acked("a", 1), unknown, acked("a", 3)),
+                List.of(run("a", 1, 1, 10), run("a", 2, 1, 11), run("a", 3, 1, 12)));
+        assertThat(ranInOrder.ok()).isTrue();
+        assertThat(ranInOrder.unknownRan()).isEqualTo(1);
+        Verdict ranLate = checker.check(List.of(acked("a", 1), unknown, acked("a", 3)),
+                List.of(run("a", 1, 1, 10), run("a", 3, 1, 11), run("a", 2, 1, 12)));
+        assertThat(ranLate.orderViolations()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostJobIsLossNotAnOrderViolationOfTheJobsAfterIt() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2), acked("a", 3)),
+                List.of(run("a", 1, 1, 10), run("a", 3, 1, 11)));
+        assertThat(v.lost()).isEqualTo(1);
+        assertThat(v.orderViolations()).isZero();
+        assertThat(v.orderHeld()).isTrue();
+    }
+
+    @Test
+    void jobsOfAKeyExpectedHeldAreHeldBackNotLost() {
+        Verdict v = new HistoryChecker(Set.of("poison")).check(
+                List.of(acked("poison", 1), acked("poison", 2), acked("a", 1)),
+                List.of(run("poison", 1, 1, 10), run("a", 1, 1, 11)));
+        assertThat(v.lost()).isZero();
+        assertThat(v.heldBack()).isEqualTo(1);
+        assertThat(v.ok()).isTrue();
+    }
+
+    @Test
+    void jobIdsAreNotTrustedOnlyKeyAndSequence() {
+        Verdict v = checker.check(List.of(acked("a", 1)), List.of(new Run("a", 1, 999_999, 1, 1, 1, 10)));
+        assertThat(v.ok()).isTrue();
     }
 }

@@ -23,7 +23,8 @@ public final class HistoryFiles {
             String type = o.has("type") ? o.get("type").getAsString() : "";
             if (type.equals("ack") || type.equals("unknown")) {
                 out.add(new Submitted(o.get("key").getAsString(), o.get("seq").getAsLong(),
-                        o.has("jobId") ? o.get("jobId").getAsLong() : -1, type.equals("ack")));
+                        o.has("jobId") ? o.get("jobId").getAsLong() : -1, type.equals("ack"),
+                        o.has("mono") ? o.get("mono").getAsLong() : -1));
             }
         }
         return out;
