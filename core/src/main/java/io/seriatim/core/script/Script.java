@@ -16,29 +16,51 @@ import java.util.HexFormat;
  * <p>A line {@code -- @include name.lua} is replaced by {@code include/name.lua} when the source
  * is loaded: Redis scripts cannot import each other, and shared helpers must not be copied by
  * hand. The SHA-1 is of the expanded source, as Redis computes it for EVALSHA.
+ *
+ * <p><b>Memory.</b> At {@code maxmemory} with {@code noeviction}, Redis refuses commands that
+ * grow memory. Each script is either a {@link Memory#GROWS grower} (new jobs, new schedules:
+ * refused whole when Redis is full, before it writes anything) or a {@link Memory#DRAINS drainer}
+ * (claim, ack, renew, fail, sweep, ...: these must keep working when Redis is full, since
+ * draining is what frees memory). Redis 7 takes this as a script flag, in a {@code #!lua} first
+ * line ({@link #flaggedSourceBytes()}); Redis 6.2 knows no flags, and runs the plain source,
+ * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
 public enum Script {
-    ENQUEUE("enqueue"),
-    ENQUEUE_MANY("enqueue_many"),
-    CLAIM("claim"),
-    ACK("ack"),
-    RENEW("renew"),
-    FAIL("fail"),
-    RELEASE("release"),
-    SWEEP("sweep"),
-    PARK("park"),
-    UNPARK("unpark"),
-    DLQ_REPLAY("dlq_replay"),
-    DLQ_PURGE("dlq_purge"),
-    PAUSE("pause"),
-    RESUME("resume"),
-    INSPECT("inspect"),
-    REGISTER_NAMESPACE("register_namespace"),
-    ENQUEUE_DELAYED("enqueue_delayed"),
-    PROMOTE_DELAYED("promote_delayed"),
-    SCHEDULE_PUT("schedule_put"),
-    SCHEDULE_REMOVE("schedule_remove"),
-    SCHEDULE_FIRE("schedule_fire");
+    ENQUEUE("enqueue", Memory.GROWS),
+    ENQUEUE_MANY("enqueue_many", Memory.GROWS),
+    CLAIM("claim", Memory.DRAINS),
+    ACK("ack", Memory.DRAINS),
+    RENEW("renew", Memory.DRAINS),
+    FAIL("fail", Memory.DRAINS),
+    RELEASE("release", Memory.DRAINS),
+    SWEEP("sweep", Memory.DRAINS),
+    PARK("park", Memory.DRAINS),
+    UNPARK("unpark", Memory.DRAINS),
+    DLQ_REPLAY("dlq_replay", Memory.DRAINS),
+    DLQ_PURGE("dlq_purge", Memory.DRAINS),
+    PAUSE("pause", Memory.DRAINS),
+    RESUME("resume", Memory.DRAINS),
+    INSPECT("inspect", Memory.DRAINS),
+    REGISTER_NAMESPACE("register_namespace", Memory.GROWS),
+    ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS),
+    PROMOTE_DELAYED("promote_delayed", Memory.DRAINS),
+    SCHEDULE_PUT("schedule_put", Memory.GROWS),
+    SCHEDULE_REMOVE("schedule_remove", Memory.DRAINS),
+    SCHEDULE_FIRE("schedule_fire", Memory.GROWS);
+
+    /** What a script does to Redis' memory, which decides whether it may run at {@code maxmemory}. */
+    public enum Memory {
+        /** Adds data: refused whole at the limit. */
+        GROWS("#!lua\n"),
+        /** Moves or removes data: allowed at the limit (Redis 7 flag {@code allow-oom}). */
+        DRAINS("#!lua flags=allow-oom\n");
+
+        private final String shebang;
+
+        Memory(String shebang) {
+            this.shebang = shebang;
+        }
+    }
 
     private static final String DIR = "/io/seriatim/core/script/";
 
@@ -47,20 +69,37 @@ public enum Script {
     private final byte[] sourceBytes;
     private final String sha;
     private final byte[] shaBytes;
+    private final Memory memory;
+    private final byte[] flaggedSourceBytes;
+    private final String flaggedSha;
+    private final byte[] flaggedShaBytes;
 
-    Script(String name) {
+    Script(String name, Memory memory) {
         this.fileName = name + ".lua";
+        this.memory = memory;
         this.source = expand(read(DIR + fileName));
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
         this.sha = sha1(sourceBytes);
         this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+        this.flaggedSourceBytes = (memory.shebang + source).getBytes(StandardCharsets.UTF_8);
+        this.flaggedSha = sha1(flaggedSourceBytes);
+        this.flaggedShaBytes = flaggedSha.getBytes(StandardCharsets.US_ASCII);
     }
 
     public String fileName() { return fileName; }
+    public Memory memory() { return memory; }
+    /** The source for Redis before 7.0, without flags. */
     public String source() { return source; }
     public byte[] sourceBytes() { return sourceBytes; }
     public String sha() { return sha; }
     public byte[] shaBytes() { return shaBytes; }
+    /** The source for Redis 7.0 and later: a {@code #!lua} line with the memory flag, then {@link #source()}. */
+    public byte[] flaggedSourceBytes() { return flaggedSourceBytes; }
+    public String flaggedSha() { return flaggedSha; }
+    public byte[] flaggedShaBytes() { return flaggedShaBytes; }
+
+    byte[] sourceBytes(boolean flagged) { return flagged ? flaggedSourceBytes : sourceBytes; }
+    byte[] shaBytes(boolean flagged) { return flagged ? flaggedShaBytes : shaBytes; }
 
     private static String expand(String text) {
         StringBuilder out = new StringBuilder(text.length() * 2);

@@ -14,17 +14,43 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * Runs {@link Script}s by SHA (EVALSHA), falling back to the full source (EVAL, which also
  * caches it) when Redis answers NOSCRIPT, as it does after a restart or SCRIPT FLUSH.
  *
- * <p>Thread-safe: it holds only the client, whose connection pool is thread-safe. Connection
- * failures become {@link RedisUnavailableException}.
+ * <p>On Redis 7 and later it runs each script's flagged source (see {@link Script.Memory}); it
+ * finds out which Redis it talks to on its first call, and again after a NOSCRIPT (a restarted
+ * Redis may be another version).
+ *
+ * <p>Thread-safe: it holds the client, whose connection pool is thread-safe, and one volatile
+ * answer. Connection failures become {@link RedisUnavailableException}.
  */
 public final class ScriptRunner {
     /** One script call: what {@link #runAll} pipelines. */
     public record Call(Script script, List<byte[]> keys, List<byte[]> args) {}
 
+    /** A script only Redis 7 and later compile: the probe for script flags. */
+    private static final byte[] FLAGS_PROBE = "#!lua flags=no-writes\nreturn 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final UnifiedJedis redis;
+    /** Whether Redis takes script flags; null until asked. Racing first calls ask twice, harmlessly. */
+    private volatile Boolean flagged;
 
     public ScriptRunner(UnifiedJedis redis) {
         this.redis = redis;
+    }
+
+    /** Whether this Redis runs the flagged sources (7.0 and later); asks Redis once, on {@code script}'s behalf. */
+    private boolean flagged(Script script, byte[] sampleKey) {
+        Boolean f = flagged;
+        if (f == null) {
+            try {
+                redis.scriptLoad(FLAGS_PROBE, sampleKey);
+                f = true;
+            } catch (JedisConnectionException e) {
+                throw unavailable(script, e);
+            } catch (JedisDataException e) {
+                f = false; // Redis 6: the shebang line does not compile
+            }
+            flagged = f;
+        }
+        return f;
     }
 
     public UnifiedJedis redis() {
@@ -32,11 +58,13 @@ public final class ScriptRunner {
     }
 
     public Object run(Script script, List<byte[]> keys, List<byte[]> args) {
+        byte[] sampleKey = keys.getFirst();
         try {
             try {
-                return redis.evalsha(script.shaBytes(), keys, args);
+                return redis.evalsha(script.shaBytes(flagged(script, sampleKey)), keys, args);
             } catch (JedisNoScriptException e) {
-                return redis.eval(script.sourceBytes(), keys, args);
+                flagged = null;
+                return redis.eval(script.sourceBytes(flagged(script, sampleKey)), keys, args);
             }
         } catch (JedisConnectionException e) {
             throw unavailable(script, e);
@@ -69,10 +97,11 @@ public final class ScriptRunner {
         List<Response<Object>> replies = new ArrayList<>(calls.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             byte[] sampleKey = calls.getFirst().keys().getFirst();
+            boolean withFlags = flagged(calls.getFirst().script(), sampleKey);
             calls.stream().map(Call::script).distinct()
-                    .forEach(s -> pipeline.scriptLoad(s.sourceBytes(), sampleKey));
+                    .forEach(s -> pipeline.scriptLoad(s.sourceBytes(withFlags), sampleKey));
             for (Call call : calls) {
-                replies.add(pipeline.evalsha(call.script().shaBytes(), call.keys(), call.args()));
+                replies.add(pipeline.evalsha(call.script().shaBytes(withFlags), call.keys(), call.args()));
             }
             if (waitReplicas > 0) {
                 replicas = pipeline.waitReplicas(sampleKey, waitReplicas, waitTimeoutMs);

@@ -49,7 +49,8 @@ class RedisRestartTest extends QueueTestSupport {
         redis.server().restart();
         // Every script run by EVALSHA/EVAL is gone. (Redis 6.2 writes SCRIPT LOAD, which a pipeline
         // starts with, to the AOF and reloads it; 7.0 does not. claim.lua is never SCRIPT LOADed.)
-        assertThat(redis.client().scriptExists(List.of(Script.CLAIM.sha(), Script.ACK.sha(), Script.FAIL.sha())))
+        assertThat(redis.client().scriptExists(List.of(Script.CLAIM.sha(), Script.ACK.sha(), Script.FAIL.sha(),
+                Script.CLAIM.flaggedSha(), Script.ACK.flaggedSha(), Script.FAIL.flaggedSha())))
                 .as("the restart emptied the script cache").containsOnly(false);
     }
 
