@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")
     boolean quick;
 
-    @Option(names = "--scenario", split = ",", description = "drain, submit, sleep, latency, mixed, claim (default: all)")
+    @Option(names = "--scenario", split = ",", description = "redis (plain RPUSH, the yardstick), drain, submit, sleep, latency, mixed, claim (default: all)")
     List<String> only;
 
     @Option(names = "--write", description = "also write the results as a Markdown table to this file")
@@ -51,6 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int n = quick ? 1 : runs;
         Map<String, Run> all = new LinkedHashMap<>();
+        all.put("redis", () -> quick ? new Result("redis RPUSH -P 16", Map.of(), true, "skipped in --quick")
+                : Scenarios.redisRpush());
         all.put("drain", () -> quick ? Scenarios.drain(50, 40, 100) : Scenarios.drain(1000, 200, 100));
         all.put("submit", () -> quick ? Scenarios.submit(50, 4000, 2) : Scenarios.submit(1000, 1_000_000, 2));
         all.put("sleep", () -> quick ? Scenarios.sleepingHandler(100, 5) : Scenarios.sleepingHandler(10_000, 30));

@@ -76,14 +76,23 @@ final class BenchEnv implements AutoCloseable {
     }
 
     long scriptCalls() {
-        long calls = 0;
+        return scriptStat("calls=");
+    }
+
+    /** Microseconds Redis spent running scripts (INFO commandstats): Redis' own cost, whatever the clients do. */
+    long scriptMicros() {
+        return scriptStat("usec=");
+    }
+
+    private long scriptStat(String field) {
+        long sum = 0;
         for (String line : redis.info("commandstats").split("\r?\n")) {
             if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                String v = line.substring(line.indexOf("calls=") + 6);
-                calls += Long.parseLong(v.substring(0, v.indexOf(',')));
+                String v = line.substring(line.indexOf(field) + field.length());
+                sum += Long.parseLong(v.substring(0, v.indexOf(',')));
             }
         }
-        return calls;
+        return sum;
     }
 
     void resetStats() {

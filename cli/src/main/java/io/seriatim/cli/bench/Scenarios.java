@@ -10,6 +10,10 @@ import io.seriatim.producer.gateway.GatewaySettings;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.Worker;
 import io.seriatim.worker.WorkerSettings;
+import io.seriatim.testkit.RedisBinary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -119,6 +123,7 @@ final class Scenarios {
         try (BenchEnv env = new BenchEnv(namespace());
                 GatewayServer gateway = GatewayServer.start(GatewaySettings.builder(env.redisSettings).host("127.0.0.1")
                         .port(0).redisThreads(4).build(), new MetricRegistry())) {
+            long memoryBefore = env.info("memory", "used_memory");
             long start = System.nanoTime();
             List<Thread> threads = new ArrayList<>();
             LongAdder failed = new LongAdder();
@@ -132,11 +137,9 @@ final class Scenarios {
                         for (long i = 0; i < perClient; i++) {
                             int k = (int) (i % (keys / clients)) * clients + client;
                             String key = "key-" + k;
+                            // No waiting midway: submit() blocks when the client's buffer is full,
+                            // which is the back-pressure; a join here would empty the pipeline.
                             futures.add(p.submit(key, BenchEnv.payload(key, i / (keys / clients) + 1, 100)));
-                            if (futures.size() == 50_000) {
-                                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-                                futures.clear();
-                            }
                         }
                         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> {
                             failed.increment();
@@ -158,7 +161,11 @@ final class Scenarios {
                 }
             }
             long expected = total / clients * clients;
-            return new Result("submit", Map.of("jobs/s", expected / seconds), ordered && pending == expected
+            // Through the gateway, so this counts the dedup keys that make resends safe, too.
+            double bytesPerJob = (env.info("memory", "used_memory") - memoryBefore) / (double) expected - 100;
+            return new Result("submit", Map.of("jobs/s", expected / seconds,
+                    "redis us/job", env.scriptMicros() / (double) expected,
+                    "redis bytes/job over payload", bytesPerJob), ordered && pending == expected
                     && failed.sum() == 0, pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN"));
         }
     }
@@ -262,6 +269,32 @@ final class Scenarios {
             micros.sort(null);
             return new Result("claim@" + readyKeys + " ready keys", Map.of("us per claim (median)",
                     (double) micros.get(micros.size() / 2)), !micros.isEmpty(), micros.size() + " claims timed");
+        }
+    }
+
+    /**
+     * The machine's yardstick: plain Redis RPUSH of 100-byte values, pipelined x16, from
+     * {@code redis-benchmark} (Redis' own tool; skipped when it is not installed). The issue's
+     * reference figures came from this machine kind at about 1.0M ops/s; a shared machine is
+     * sometimes half as fast, so the other scenarios are best read as ratios to this one.
+     */
+    static Result redisRpush() throws Exception {
+        Path tool = RedisBinary.resolve().resolveSibling("redis-benchmark");
+        if (!Files.isExecutable(tool)) {
+            return new Result("redis RPUSH -P 16", Map.of(), true, "skipped: no redis-benchmark next to redis-server");
+        }
+        try (BenchEnv env = new BenchEnv(namespace())) {
+            Process p = new ProcessBuilder(tool.toString(), "-p", Integer.toString(env.server.port()), "-t", "rpush",
+                    "-P", "16", "-n", "2000000", "-d", "100", "-q", "--csv").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            for (String line : out.split("\n")) {
+                if (line.startsWith("\"RPUSH\"")) {
+                    double rps = Double.parseDouble(line.split(",")[1].replace("\"", ""));
+                    return new Result("redis RPUSH -P 16", Map.of("ops/s", rps), true, "redis-benchmark, 2M requests");
+                }
+            }
+            return new Result("redis RPUSH -P 16", Map.of(), false, "unexpected redis-benchmark output: " + out);
         }
     }
 }

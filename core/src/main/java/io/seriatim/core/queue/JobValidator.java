@@ -28,8 +28,13 @@ public final class JobValidator {
         for (NewJob job : request.jobs()) {
             checkJob(job);
         }
-        String dedup = request.dedupId();
-        if (dedup != null && (dedup.isEmpty() || dedup.length() > MAX_DEDUP_ID_CHARS || hasControl(dedup))) {
+        if (request.dedupId() != null) {
+            checkDedupId(request.dedupId());
+        }
+    }
+
+    public void checkDedupId(String dedup) {
+        if (dedup.isEmpty() || dedup.length() > MAX_DEDUP_ID_CHARS || hasControl(dedup)) {
             throw new InvalidJobException("dedup id must be 1-" + MAX_DEDUP_ID_CHARS
                     + " characters without control characters");
         }

@@ -123,18 +123,26 @@ public final class KeyedQueue {
      * order. A reply that failed inside Redis (e.g. OOM under {@code maxmemory}) is thrown.
      */
     public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests) {
-        return enqueueAll(requests, 0, Duration.ZERO);
+        return enqueueAll(requests, null, 0, Duration.ZERO);
     }
 
     /**
-     * As {@link #enqueueAll(List)}, then waits until {@code replicas} replicas have the writes
-     * (Redis WAIT, at most {@code timeout}).
+     * As {@link #enqueueAll(List)}, with one dedup id for the whole batch, then waits until
+     * {@code replicas} replicas have the writes (Redis WAIT, at most {@code timeout}).
      *
+     * @param batchDedupId covers every request without its own dedup id: the same requests sent
+     *                     again with the same batch id within the dedup window enqueue nothing and
+     *                     answer the original ids (each script call of the batch keeps one small
+     *                     key for it); null for none
      * @throws NotReplicatedException if fewer replicas confirmed in time: the jobs are in the
      *         primary, and a retry with the same dedup ids enqueues nothing twice
      */
-    public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, int replicas, Duration timeout) {
+    public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, String batchDedupId, int replicas,
+            Duration timeout) {
         requests.forEach(validator::check);
+        if (batchDedupId != null) {
+            validator.checkDedupId(batchDedupId);
+        }
         if (requests.isEmpty()) {
             return List.of();
         }
@@ -155,6 +163,9 @@ public final class KeyedQueue {
                 a.add(pk.prefixBytes());
                 a.add(num(p));
                 a.add(num(settings.dedupWindow().toMillis()));
+                // The calls of a batch are the same on a resend (same requests, same split), so
+                // their index names them.
+                a.add(bytes(batchDedupId == null ? "" : batchDedupId + "#" + calls.size()));
                 args.add(a);
                 calls.add(new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.seq(), pk.stats(), pk.bell()), a));
                 members.add(new ArrayList<>());

@@ -41,6 +41,10 @@ final class CheckedQueue {
         return checked("enqueue " + request.key(), () -> queue.enqueue(request));
     }
 
+    List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, String batchDedupId) {
+        return checked("enqueueAll", () -> queue.enqueueAll(requests, batchDedupId, 0, java.time.Duration.ZERO));
+    }
+
     List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests) {
         return checked("enqueueAll", () -> queue.enqueueAll(requests));
     }

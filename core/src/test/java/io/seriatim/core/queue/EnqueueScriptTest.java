@@ -132,4 +132,48 @@ class EnqueueScriptTest extends QueueTestSupport {
         enqueue("a", 1);
         assertThat(redis.client().llen(bell)).as("a leased key's new job rings nothing").isZero();
     }
+
+    @Test
+    void aBatchSentAgainWithItsDedupIdEnqueuesNothingAndAnswersTheOriginalIds() {
+        open(NamespaceSettings.builder("batches").partitions(3));
+        List<EnqueueRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(EnqueueRequest.of("k" + (i % 7), ("" + i).getBytes(UTF_8)));
+        }
+        batch.add(withDedup("k1", "own-1", 2)); // a group with its own id, inside the batch
+        List<EnqueueResult> first = queue.enqueueAll(batch, "session-1:7");
+        RedisDump before = dump();
+        List<EnqueueResult> again = queue.enqueueAll(batch, "session-1:7");
+        assertThat(dump()).as("nothing written twice").isEqualTo(before);
+        for (int i = 0; i < batch.size(); i++) {
+            assertThat(again.get(i).duplicate()).isTrue();
+            assertThat(again.get(i).jobIds()).as("request " + i).isEqualTo(first.get(i).jobIds());
+        }
+        assertThat(redis.client().keys("*dedup*")).as("one dedup key per script call, and the group's own")
+                .hasSizeLessThanOrEqualTo(3 + 1);
+    }
+
+    @Test
+    void aBatchWhoseOwnDedupGroupWasADuplicateAnswersItsOriginalIdsOnAResend() {
+        EnqueueResult earlier = queue.enqueue(withDedup("a", "mine", 1));
+        List<EnqueueRequest> batch = List.of(EnqueueRequest.of("a", new byte[] {1}), withDedup("a", "mine", 1),
+                EnqueueRequest.of("a", new byte[] {2}));
+        List<EnqueueResult> first = queue.enqueueAll(batch, "b:1");
+        assertThat(first.get(1).duplicate()).isTrue();
+        assertThat(first.get(1).jobIds()).isEqualTo(earlier.jobIds());
+        assertThat(first.get(2).jobId(0)).isEqualTo(first.get(0).jobId(0) + 1024);
+        List<EnqueueResult> again = queue.enqueueAll(batch, "b:1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(again.get(i).jobIds()).isEqualTo(first.get(i).jobIds());
+        }
+        assertThat(state().queues().get("a")).hasSize(3);
+    }
+
+    @Test
+    void aDifferentBatchIdEnqueuesAgain() {
+        List<EnqueueRequest> batch = List.of(EnqueueRequest.of("a", new byte[] {1}));
+        queue.enqueueAll(batch, "b:1");
+        assertThat(queue.enqueueAll(batch, "b:2").getFirst().duplicate()).isFalse();
+        assertThat(state().queues().get("a")).hasSize(2);
+    }
 }

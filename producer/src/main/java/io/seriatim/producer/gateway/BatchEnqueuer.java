@@ -28,8 +28,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Jobs of one key (and one timing) are grouped into one enqueue call, in the batch's order,
  * so a batch of many keys costs one pipelined round trip; a job with its own dedup id is a group
  * of its own. Groups of one key stay in the batch's order, which keeps each key's order. Jobs
- * without a dedup id are deduplicated under {@code batch_dedup_id + "/" + group}: a client that
- * resends the identical batch after a lost answer enqueues nothing twice.
+ * without a dedup id are deduplicated by the batch's dedup id (one Redis key per script call;
+ * delayed groups under {@code batch_dedup_id + "/" + group}): a client that resends the
+ * identical batch after a lost answer enqueues nothing twice.
  *
  * <p>Called on the gateway's Redis threads, one batch of a connection at a time.
  */
@@ -68,8 +69,9 @@ final class BatchEnqueuer {
         List<Group> groups = group(batch, queue, results);
         List<Group> immediate = groups.stream().filter(Group::immediate).toList();
         try (Timer.Context ignored = metrics.redisTime.time()) {
+            String batchDedup = batch.getBatchDedupId().isEmpty() ? null : batch.getBatchDedupId();
             List<EnqueueResult> done = queue.enqueueAll(immediate.stream().map(g -> request(batch, g)).toList(),
-                    settings.waitReplicas(), settings.waitTimeout());
+                    batchDedup, settings.waitReplicas(), settings.waitTimeout());
             for (int i = 0; i < immediate.size(); i++) {
                 record(immediate.get(i), done.get(i), results);
             }
@@ -127,7 +129,11 @@ final class BatchEnqueuer {
             }
             Group g = open.get(slot);
             if (g == null || g.jobs().size() == io.seriatim.core.queue.JobValidator.MAX_JOBS_PER_CALL) {
-                String groupDedup = batch.getBatchDedupId().isEmpty() ? null : batch.getBatchDedupId() + "/" + groups.size();
+                // Immediate groups are covered by the batch's dedup id (one key per script call);
+                // delayed ones are enqueued one by one and carry their own.
+                boolean immediate = delay <= 0 && runAt < 0;
+                String groupDedup = immediate || batch.getBatchDedupId().isEmpty() ? null
+                        : batch.getBatchDedupId() + "/" + groups.size();
                 g = new Group(job.getKey(), delay, runAt, groupDedup, new ArrayList<>());
                 groups.add(g);
                 open.put(slot, g);

@@ -15,14 +15,16 @@ local function ring(bell)
 end
 
 -- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers).
+local varint_bytes = {} -- reused: varint runs once per stored job, and a table per call showed in profiles
 local function varint(n)
-  local out = {}
+  local k = 1
   while n >= 128 do
-    out[#out + 1] = string.char(n % 128 + 128)
+    varint_bytes[k] = n % 128 + 128
     n = math.floor(n / 128)
+    k = k + 1
   end
-  out[#out + 1] = string.char(n)
-  return table.concat(out)
+  varint_bytes[k] = n
+  return string.char(unpack(varint_bytes, 1, k))
 end
 
 -- The bytes every stored job with this id starts with: field 1 (tag 0x08) as a varint.
