@@ -36,6 +36,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", description = "redis (plain RPUSH, the yardstick), drain, submit, sleep, latency, mixed, claim (default: all)")
     List<String> only;
 
+    @Option(names = "--bullmq", description = "also run BullMQ 6.7 (benchmarks/bullmq, needs node and npm) for drain, "
+            + "submit and mixed, in this same run, for the ratios")
+    boolean bullmq;
+
+    @Option(names = "--bullmq-dir", description = "where benchmarks/bullmq is (default: found from the jar or the current directory)")
+    Path bullmqDir;
+
     @Option(names = "--write", description = "also write the results as a Markdown table to this file")
     Path write;
 
@@ -64,10 +71,23 @@ public final class BenchCommand implements Callable<Integer> {
         if (!quick) {
             all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
         }
+        if (bullmq) {
+            Path dir = bullmqDir != null ? bullmqDir : BullMqRun.locate();
+            all.put("bullmq-drain", () -> BullMqRun.run(dir, "drain", "--queues", quick ? "50" : "1000",
+                    "--jobs-per-queue", quick ? "40" : "200"));
+            // 100 queues, not 1,000: addBulk takes one queue, so its chunks of 1,000 carry 10 jobs
+            // per call instead of 1, BullMQ's better case.
+            all.put("bullmq-submit", () -> BullMqRun.run(dir, "submit", "--queues", quick ? "50" : "100",
+                    "--jobs-per-queue", quick ? "80" : "2000"));
+            all.put("bullmq-mixed", () -> BullMqRun.run(dir, "mixed", "--queues", quick ? "50" : "1000",
+                    "--seconds", quick ? "2" : "10"));
+        }
         List<String> lines = new ArrayList<>();
         boolean allOk = true;
         for (var e : all.entrySet()) {
-            if (only != null && !only.contains(e.getKey()) && !(e.getKey().startsWith("claim") && only.contains("claim"))) {
+            String family = e.getKey().replaceFirst("-.*", "");
+            if (only != null && !only.contains(e.getKey()) && !only.contains(family)
+                    && !(e.getKey().startsWith("bullmq-") && only.contains(e.getKey().substring(7)))) {
                 continue;
             }
             for (int i = 0; i < (quick ? 0 : warmups); i++) {
