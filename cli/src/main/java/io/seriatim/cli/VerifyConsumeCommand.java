@@ -6,7 +6,7 @@ import io.seriatim.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
         description = {"Run a worker whose handler records every run as a JSON line (see docs/verify.md):",
             "{\"type\":\"run\",\"key\",\"seq\",\"jobId\",\"fence\",\"attempt\",\"pid\",\"mono\"}.",
             "Pair with verify-produce and verify-check to test a deployment's guarantees."})
-final class VerifyConsumeCommand implements Callable<Integer> {
+public final class VerifyConsumeCommand implements Callable<Integer> {
+    /** The exit status of a crash injected by {@code --crash-on-signal}. */
+    public static final int CRASH_EXIT = 99;
+
     @Mixin WorkerOptions options;
 
     @Option(names = "--out", description = "file to append the JSON lines to (default: stdout)")
@@ -24,10 +27,9 @@ final class VerifyConsumeCommand implements Callable<Integer> {
     @Option(names = "--work-ms", defaultValue = "0", description = "milliseconds each job sleeps (default ${DEFAULT-VALUE})")
     long workMs;
 
-    @Option(names = "--crash-after-runs", defaultValue = "0", description = "fault injection: halt the process (as kill -9 "
-            + "would) at the end of about this many handler runs (a random count from half to one and a half times it, "
-            + "so that workers started together do not crash together), after the job's work and before its ack; 0 = never")
-    long crashAfterRuns;
+    @Option(names = "--crash-on-signal", description = "fault injection: on SIGUSR1, halt the process (as kill -9 "
+            + "would) at the end of the next job's work, before its ack")
+    boolean crashOnSignal;
 
     @Option(names = "--poison", paramLabel = "KEY:SEQ", description = "fault injection: the handler of this job always throws")
     String poison;
@@ -42,7 +44,7 @@ final class VerifyConsumeCommand implements Callable<Integer> {
                     parent -> parent.onExit().thenRun(() -> System.exit(ExitCode.OK)), () -> System.exit(ExitCode.OK));
         }
         JsonLines lines = JsonLines.to(out);
-        Worker worker = Worker.start(options.build(), recorder(lines, workMs, crashAfterRuns, poison),
+        Worker worker = Worker.start(options.build(), recorder(lines, workMs, crashOnSignal ? crashSignal() : null, poison),
                 new MetricRegistry());
         Await.untilShutdown(() -> {
             worker.close();
@@ -53,14 +55,23 @@ final class VerifyConsumeCommand implements Callable<Integer> {
 
     /** A handler that writes the run down (before the job is acknowledged), then works. */
     static JobHandler recorder(JsonLines lines, long workMs) {
-        return recorder(lines, workMs, 0, null);
+        return recorder(lines, workMs, null, null);
     }
 
-    /** {@link #recorder(JsonLines, long)} with the fault injections of the fault suite. */
-    static JobHandler recorder(JsonLines lines, long workMs, long crashAfterRuns, String poison) {
+    /** Set by SIGUSR1: the fault suite's way to crash a worker between a job's end and its ack. */
+    private static AtomicBoolean crashSignal() {
+        AtomicBoolean raised = new AtomicBoolean();
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> raised.set(true));
+        return raised;
+    }
+
+    /**
+     * {@link #recorder(JsonLines, long)} with the fault injections of the fault suite: crash at
+     * the end of a job once {@code crash} is raised (null: never), or always fail the job
+     * {@code poison} ("key:seq"; null: none).
+     */
+    static JobHandler recorder(JsonLines lines, long workMs, AtomicBoolean crash, String poison) {
         long pid = ProcessHandle.current().pid();
-        AtomicLong ran = new AtomicLong();
-        long crashAt = crashAfterRuns <= 0 ? 0 : crashAfterRuns / 2 + new java.util.Random().nextLong(crashAfterRuns + 1);
         return (job, ctx) -> {
             String payload = new String(job.payload(), StandardCharsets.UTF_8);
             long seq = Long.parseLong(payload.substring(payload.lastIndexOf(':') + 1));
@@ -73,8 +84,8 @@ final class VerifyConsumeCommand implements Callable<Integer> {
             if (poison != null && poison.equals(payload)) {
                 throw new IllegalStateException("poison job " + payload + " (fault injection)");
             }
-            if (crashAt > 0 && ran.incrementAndGet() >= crashAt) {
-                Runtime.getRuntime().halt(137); // no shutdown hooks, no ack: what a crash leaves
+            if (crash != null && crash.get()) {
+                Runtime.getRuntime().halt(CRASH_EXIT); // no shutdown hooks, no ack: what a crash leaves
             }
         };
     }

@@ -1,10 +1,12 @@
 package io.seriatim.cli.faults;
 
+import io.seriatim.cli.VerifyConsumeCommand;
 import io.seriatim.cli.verify.FaultEvent.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** The catalogue of fault scenarios and their plans. */
@@ -18,10 +20,10 @@ final class FaultScenarios {
                 new Scenario("baseline", "no fault", UnaryOperator.identity(), FaultScenarios::none, false, Set.of(), true),
                 new Scenario("kill-worker", "kill -9 a random worker every 3 s, restart it 0.5 s later",
                         UnaryOperator.identity(), FaultScenarios::killWorkers, false, Set.of(), true),
-                new Scenario("crash-before-ack", "workers halt after a job's work, before its ack, about once each per phase",
-                        s -> s.withWorkerArgs(List.of("--crash-after-runs", Long.toString(
-                                s.rate() * s.produceFor().toSeconds() / s.workers()))),
-                        FaultScenarios::restartCrashedWorkers, false, Set.of(), true),
+                new Scenario("crash-before-ack", "every 3 s a random worker halts after a job's work, before its "
+                        + "ack (SIGUSR1 to verify-consume --crash-on-signal), restarted 0.5 s later",
+                        s -> s.withWorkerArgs(List.of("--crash-on-signal")), FaultScenarios::crashWorkers, false,
+                        Set.of(), true),
                 new Scenario("stop-worker", "SIGSTOP a random worker for 2.5 x the lease, then SIGCONT",
                         UnaryOperator.identity(), FaultScenarios::stopWorkers, false, Set.of(), true),
                 new Scenario("slow-worker", "one worker CPU-starved: stopped 80 ms of every 100 ms",
@@ -64,33 +66,23 @@ final class FaultScenarios {
         sleepUntil(end);
     }
 
-    static void restartCrashedWorkers(Rig rig, FaultLog log, Duration phase, java.util.Random random)
-            throws InterruptedException {
+    static void crashWorkers(Rig rig, FaultLog log, Duration phase, java.util.Random random) throws InterruptedException {
         long end = System.nanoTime() + phase.toNanos();
-        while (System.nanoTime() < end) {
-            restartDead(rig, log);
-            Rig.sleep(50);
-        }
-        // The survivors still carry the crash flag: replace them one at a time, so that live
-        // workers remain (these kills are the rig's cleanup, not measured faults).
-        rig.workerArgs(List.of());
-        for (int i = 0; i < rig.workerCount(); i++) {
-            restartDead(rig, log);
-            rig.killWorker(i);
-            rig.restartWorker(i);
-            Rig.sleep(1500);
-        }
-    }
-
-    private static void restartDead(Rig rig, FaultLog log) {
-        for (int i = 0; i < rig.workerCount(); i++) {
+        while (System.nanoTime() + 3_000_000_000L < end) {
+            Rig.sleep(3000);
+            int i = random.nextInt(rig.workerCount());
             Process p = rig.worker(i);
-            if (!p.isAlive()) {
-                long at = rig.exitTime(p);
-                log.record("crash before ack", Target.WORKER, p.pid(), at, at);
-                rig.restartWorker(i);
+            Rig.signal(p.pid(), "USR1");
+            if (!p.waitFor(5, TimeUnit.SECONDS)) { // no job came to end: crash it the hard way
+                p.destroyForcibly().waitFor();
             }
+            long at = rig.exitTime(p);
+            log.record(p.exitValue() == VerifyConsumeCommand.CRASH_EXIT ? "crash before ack" : "kill -9 worker (idle)",
+                    Target.WORKER, p.pid(), at, at);
+            Rig.sleep(500);
+            rig.restartWorker(i);
         }
+        sleepUntil(end);
     }
 
     static void stopWorkers(Rig rig, FaultLog log, Duration phase, java.util.Random random) {

@@ -45,7 +45,6 @@ final class Rig implements AutoCloseable {
     private final int[] workerGenerations;
     /** When each worker process exited (System.nanoTime()), set by the JDK's process reaper thread. */
     private final Map<Long, Long> exits = new ConcurrentHashMap<>();
-    private List<String> workerArgs;
     private Process gateway;
     private Process producer;
 
@@ -57,7 +56,6 @@ final class Rig implements AutoCloseable {
         this.queue = KeyedQueue.open(client, namespaceSettings());
         this.gatewayPort = freePort();
         this.workerGenerations = new int[settings.workers()];
-        this.workerArgs = settings.workerArgs();
     }
 
     static Rig start(RigSettings settings, Path dir) {
@@ -159,11 +157,6 @@ final class Rig implements AutoCloseable {
     long exitTime(Process worker) {
         worker.onExit().join();
         return exits.computeIfAbsent(worker.pid(), pid -> System.nanoTime()); // callback not run yet: now is close
-    }
-
-    /** Fault injection flags for workers started from now on (a crash fault ends by clearing them). */
-    void workerArgs(List<String> args) {
-        workerArgs = List.copyOf(args);
     }
 
     /** Starts a new process in the place of worker {@code i} (a crashed pod coming back). */
@@ -294,7 +287,7 @@ final class Rig implements AutoCloseable {
                 "--max-attempts", Integer.toString(settings.maxAttempts()), "--failure-policy", "PARK",
                 "--concurrency", "64", "--batch", "16", "--work-ms", Long.toString(settings.workMs()),
                 "--out", consumed().get(i).toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        args.addAll(workerArgs);
+        args.addAll(settings.workerArgs());
         Process p = launch("worker-" + (i + 1), args);
         p.onExit().thenRun(() -> exits.putIfAbsent(p.pid(), System.nanoTime()));
         return p;
