@@ -14,7 +14,7 @@ class FaultsSmokeTest {
         SeriatimCommandTest.Run r = SeriatimCommandTest.run("faults", "--quick");
         assertThat(r.out()).contains("| baseline |", "| kill-worker |", "| crash-before-ack |", "| stop-worker |",
                 "| slow-worker |", "| kill-redis-everysec |", "| kill-redis-always |", "| stop-redis |",
-                "| kill-gateway |", "| poison-job |", "| maxmemory |", "| many-sweepers |");
+                "| kill-gateway |", "| poison-job |", "| maxmemory |", "| cut-worker |", "| many-sweepers |");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
 }

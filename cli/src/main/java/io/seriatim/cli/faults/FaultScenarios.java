@@ -44,6 +44,9 @@ final class FaultScenarios {
                 new Scenario("maxmemory", "Redis at maxmemory (noeviction) with workers stopped: submits refused, "
                         + "then workers resume under the limit", s -> s.withRedisArgs(List.of("--maxmemory-policy",
                         "noeviction")), FaultScenarios::fillMemory, false, Set.of(), false),
+                new Scenario("cut-worker", "worker 1's network link to Redis taken down for 3 x the lease (its own "
+                        + "network namespace; needs root), then back: it must not act on its lost leases",
+                        RigSettings::withIsolatedWorker, FaultScenarios::cutWorker, false, Set.of(), true),
                 new Scenario("many-sweepers", "3 sweepers at once while workers are killed every 3 s",
                         s -> s.withSweepers(3), FaultScenarios::killWorkers, false, Set.of(), true));
     }
@@ -97,6 +100,18 @@ final class FaultScenarios {
             Rig.signal(pid, "CONT");
             log.record("SIGSTOP worker", Target.WORKER, pid, at, System.nanoTime());
         } while (System.nanoTime() + (stopFor + 1000) * 1_000_000 < end);
+        sleepUntil(end);
+    }
+
+    static void cutWorker(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        long end = System.nanoTime() + phase.toNanos();
+        long pid = rig.worker(0).pid();
+        Rig.sleep(1000);
+        long at = System.nanoTime();
+        rig.cutIsolatedWorker();
+        Rig.sleep(rig.settings().lease().toMillis() * 3);
+        rig.healIsolatedWorker();
+        log.record("network cut worker", Target.WORKER, pid, at, System.nanoTime());
         sleepUntil(end);
     }
 

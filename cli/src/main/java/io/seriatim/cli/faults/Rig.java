@@ -47,11 +47,18 @@ final class Rig implements AutoCloseable {
     private final Map<Long, Long> exits = new ConcurrentHashMap<>();
     private Process gateway;
     private Process producer;
+    /** Where worker 1 runs when the scenario cuts it off; null otherwise. */
+    private final NetworkNamespace isolation;
 
     private Rig(RigSettings settings, Path dir) {
         this.settings = settings;
         this.dir = dir;
-        this.redis = RedisServer.start(settings.redisArgs());
+        this.isolation = settings.isolatedWorker() ? NetworkNamespace.create() : null;
+        List<String> redisArgs = new ArrayList<>(settings.redisArgs());
+        if (isolation != null) {
+            redisArgs.addAll(List.of("--bind", "127.0.0.1", isolation.hostIp())); // reachable from the namespace too
+        }
+        this.redis = RedisServer.start(redisArgs);
         this.client = RedisConnector.connect(RedisSettings.of(redis.uri()));
         this.queue = KeyedQueue.open(client, namespaceSettings());
         this.gatewayPort = freePort();
@@ -278,17 +285,31 @@ final class Rig implements AutoCloseable {
         }
         client.close();
         redis.close();
+        if (isolation != null) {
+            isolation.close();
+        }
+    }
+
+    /** Takes isolated worker 1's link to Redis down (see {@link RigSettings#isolatedWorker()}). */
+    void cutIsolatedWorker() {
+        isolation.cut();
+    }
+
+    void healIsolatedWorker() {
+        isolation.heal();
     }
 
     private Process launchWorker(int i) {
         int generation = ++workerGenerations[i];
-        List<String> args = new ArrayList<>(List.of("verify-consume", "--redis", redis.uri(), "-n", NAMESPACE,
+        boolean isolated = i == 0 && isolation != null;
+        String redisUri = isolated ? "redis://" + isolation.hostIp() + ":" + redis.port() : redis.uri();
+        List<String> args = new ArrayList<>(List.of("verify-consume", "--redis", redisUri, "-n", NAMESPACE,
                 "--worker-id", "worker-" + (i + 1) + "." + generation, "--lease", settings.lease().toString(),
                 "--max-attempts", Integer.toString(settings.maxAttempts()), "--failure-policy", "PARK",
                 "--concurrency", "64", "--batch", "16", "--work-ms", Long.toString(settings.workMs()),
                 "--out", consumed().get(i).toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         args.addAll(settings.workerArgs());
-        Process p = launch("worker-" + (i + 1), args);
+        Process p = launch("worker-" + (i + 1), isolated ? isolation.exec() : List.of(), args);
         p.onExit().thenRun(() -> exits.putIfAbsent(p.pid(), System.nanoTime()));
         return p;
     }
@@ -320,7 +341,13 @@ final class Rig implements AutoCloseable {
      * Redis share two cores here, and start-up matters more than peak speed in a fault run.
      */
     private Process launch(String name, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        return launch(name, List.of(), command);
+    }
+
+    /** As {@link #launch(String, List)}, behind {@code prefix} (ip netns exec ..., which execs the JVM in place: same pid). */
+    private Process launch(String name, List<String> prefix, List<String> command) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), Seriatim.class.getName()));
         cmd.addAll(command);

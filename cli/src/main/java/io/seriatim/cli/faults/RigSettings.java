@@ -17,9 +17,12 @@ import java.util.List;
  * @param produceFor     how long the producer submits (the fault phase runs meanwhile)
  * @param workMs         milliseconds each job works
  * @param maxAttempts    runs a job may have before its key is parked
+ * @param isolatedWorker worker 1 runs in its own network namespace, so that its link to Redis
+ *                       can be cut ({@link NetworkNamespace}; needs root)
  */
 record RigSettings(List<String> redisArgs, int workers, int sweepers, List<String> workerArgs, Duration lease,
-        Duration sweepInterval, int keys, int rate, Duration produceFor, long workMs, int maxAttempts) {
+        Duration sweepInterval, int keys, int rate, Duration produceFor, long workMs, int maxAttempts,
+        boolean isolatedWorker) {
 
     RigSettings {
         redisArgs = List.copyOf(redisArgs);
@@ -41,16 +44,21 @@ record RigSettings(List<String> redisArgs, int workers, int sweepers, List<Strin
 
     RigSettings withRedisArgs(List<String> args) {
         return new RigSettings(args, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts);
+                maxAttempts, isolatedWorker);
     }
 
     RigSettings withSweepers(int n) {
         return new RigSettings(redisArgs, workers, n, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts);
+                maxAttempts, isolatedWorker);
+    }
+
+    RigSettings withIsolatedWorker() {
+        return new RigSettings(redisArgs, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
+                maxAttempts, true);
     }
 
     RigSettings withWorkerArgs(List<String> args) {
         return new RigSettings(redisArgs, workers, sweepers, args, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts);
+                maxAttempts, isolatedWorker);
     }
 }

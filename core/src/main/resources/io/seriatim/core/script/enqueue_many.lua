@@ -28,8 +28,10 @@ local prefix, partition, dedupTtl, callDedupId = ARGV[1], tonumber(ARGV[2]), ton
 local now = now_ms()
 local out = {now}
 
--- The groups, and for those with their own dedup id, whether it is live (its original ids).
+-- The groups, and for those with their own dedup id, whether it is live (its original ids) or
+-- taken by an earlier group of this same call (sameAs), which will have set it by then.
 local groups = {}
+local setHere = {}
 local i = 5
 while i <= #ARGV do
   local count = tonumber(ARGV[i + 2])
@@ -37,6 +39,10 @@ while i <= #ARGV do
   if ARGV[i + 1] ~= '' then
     g.dedup = prefix .. 'dedup:' .. ARGV[i + 1] .. '\n' .. g.key
     g.seen = redis.call('GET', g.dedup)
+    if not g.seen then
+      g.sameAs = setHere[g.dedup]
+      if not g.sameAs then setHere[g.dedup] = g end
+    end
   end
   groups[#groups + 1] = g
   i = i + 3 + count
@@ -73,7 +79,7 @@ end
 
 local total = 0
 for _, g in ipairs(groups) do
-  if not g.seen then total = total + g.count end
+  if not g.seen and not g.sameAs then total = total + g.count end
 end
 local cursor = 0
 if total > 0 then cursor = redis.call('INCRBY', seq, total) - total + 1 end
@@ -84,7 +90,12 @@ local rang = false
 for n, g in ipairs(groups) do
   if g.seen then
     answer_seen(g)
+  elseif g.sameAs then
+    out[#out + 1] = 2
+    out[#out + 1] = g.sameAs.first
+    out[#out + 1] = g.sameAs.count
   else
+    g.first = cursor
     local jobs = {}
     for j = 1, g.count do
       jobs[j] = id_prefix((cursor + j - 1) * 1024 + partition) .. stamp .. ARGV[g.at + j - 1]

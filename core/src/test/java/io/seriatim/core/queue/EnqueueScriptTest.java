@@ -176,4 +176,15 @@ class EnqueueScriptTest extends QueueTestSupport {
         assertThat(queue.enqueueAll(batch, "b:2").getFirst().duplicate()).isFalse();
         assertThat(state().queues().get("a")).hasSize(2);
     }
+
+    @Test
+    void aDedupIdRepeatedInsideOneBatchEnqueuesOnlyItsFirstGroup() {
+        List<EnqueueResult> r = queue.enqueueAll(List.of(withDedup("a", "d", 1), withDedup("a", "d", 2)), "b:1");
+        assertThat(r.get(0).duplicate()).isFalse();
+        assertThat(r.get(1).duplicate()).isTrue();
+        assertThat(r.get(1).jobIds()).isEqualTo(r.get(0).jobIds());
+        assertThat(state().queues().get("a")).hasSize(1);
+        List<EnqueueResult> again = queue.enqueueAll(List.of(withDedup("a", "d", 1), withDedup("a", "d", 2)), "b:1");
+        assertThat(again.get(1).jobIds()).isEqualTo(r.get(0).jobIds());
+    }
 }
