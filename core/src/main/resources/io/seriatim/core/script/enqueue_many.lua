@@ -48,11 +48,15 @@ while i <= #ARGV do
   i = i + 3 + count
 end
 
+local function answer(status, first, count)
+  out[#out + 1] = status
+  out[#out + 1] = first
+  out[#out + 1] = count
+end
+
 local function answer_seen(g)
   local first, n = string.match(g.seen, '^(%d+):(%d+)$')
-  out[#out + 1] = 2
-  out[#out + 1] = tonumber(first)
-  out[#out + 1] = tonumber(n)
+  answer(2, tonumber(first), tonumber(n))
 end
 
 local callDedup = callDedupId ~= '' and (prefix .. 'dedup:' .. callDedupId .. '\n') or nil
@@ -66,11 +70,9 @@ if callSeen then
   for o in string.gmatch(own, '%d+') do took[tonumber(o)] = true end
   for n, g in ipairs(groups) do
     if g.dedup and not took[n] then
-      if g.seen then answer_seen(g) else out[#out + 1] = 2; out[#out + 1] = 0; out[#out + 1] = g.count end
+      if g.seen then answer_seen(g) else answer(2, 0, g.count) end -- its own key expired meanwhile
     else
-      out[#out + 1] = 2
-      out[#out + 1] = cursor
-      out[#out + 1] = g.count
+      answer(2, cursor, g.count)
       cursor = cursor + g.count
     end
   end
@@ -91,9 +93,7 @@ for n, g in ipairs(groups) do
   if g.seen then
     answer_seen(g)
   elseif g.sameAs then
-    out[#out + 1] = 2
-    out[#out + 1] = g.sameAs.first
-    out[#out + 1] = g.sameAs.count
+    answer(2, g.sameAs.first, g.sameAs.count)
   else
     g.first = cursor
     local jobs = {}
@@ -108,9 +108,7 @@ for n, g in ipairs(groups) do
       redis.call('SET', g.dedup, cursor .. ':' .. g.count, 'PX', dedupTtl)
       own[#own + 1] = n
     end
-    out[#out + 1] = 1
-    out[#out + 1] = cursor
-    out[#out + 1] = g.count
+    answer(1, cursor, g.count)
     cursor = cursor + g.count
   end
 end
