@@ -7,7 +7,7 @@ import io.seriatim.cli.verify.Run;
 import io.seriatim.cli.verify.Submitted;
 import io.seriatim.cli.verify.Verdict;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HistoryCheckerTest {
@@ -96,17 +96,21 @@ class HistoryCheckerTest {
 
     @Test
     void jobsOfAKeyExpectedHeldAreHeldBackNotLost() {
-        Verdict v = new HistoryChecker(Set.of("poison")).check(
-                List.of(acked("poison", 1), acked("poison", 2), acked("a", 1)),
+        HistoryChecker heldFromSeq2 = new HistoryChecker(Map.of("poison", 2L));
+        Verdict v = heldFromSeq2.check(List.of(acked("poison", 1), acked("poison", 2), acked("a", 1)),
                 List.of(run("poison", 1, 1, 10), run("a", 1, 1, 11)));
         assertThat(v.lost()).isZero();
         assertThat(v.heldBack()).isEqualTo(1);
         assertThat(v.ok()).isTrue();
+        Verdict beforeThePoison = heldFromSeq2.check(List.of(acked("poison", 1), acked("poison", 2)), List.of());
+        assertThat(beforeThePoison.lost()).as("job 1 comes before the poison job: it must run").isEqualTo(1);
     }
 
     @Test
-    void jobIdsAreNotTrustedOnlyKeyAndSequence() {
-        Verdict v = checker.check(List.of(acked("a", 1)), List.of(new Run("a", 1, 999_999, 1, 1, 1, 10)));
-        assertThat(v.ok()).isTrue();
+    void aJobThatRunsUnderAnotherIdThanItsAcknowledgedOneWasEnqueuedTwice() {
+        Verdict v = checker.check(List.of(acked("a", 1)),
+                List.of(run("a", 1, 1, 10), new Run("a", 1, 999_999, 1, 1, 1, 11)));
+        assertThat(v.unexpected()).isEqualTo(1);
+        assertThat(v.examples()).anyMatch(e -> e.startsWith("re-enqueued"));
     }
 }

@@ -209,6 +209,25 @@ class GatewayHostileInputTest extends GatewayTestSupport {
     }
 
     @Test
+    void aBadBatchDedupIdRefusesTheBatchAndTheConnectionGoesOn() throws Exception {
+        try (RawConnection c = new RawConnection(g.port())) {
+            c.hello("s3cret");
+            c.read();
+            c.send(Envelope.newBuilder().setSubmit(SubmitBatch.newBuilder().setRequestId(1).setNamespace(NS)
+                    .setBatchDedupId("bad\nid").addJobs(SubmitJob.newBuilder().setKey("batch-id")
+                            .setPayload(ByteString.copyFromUtf8("x")))).build());
+            var refused = c.read().getResults().getResults(0).getRejected();
+            assertThat(refused.getCode()).isEqualTo(Rejection.Code.INVALID);
+            assertThat(refused.getReason()).startsWith("batch_dedup_id: dedup id must be");
+            c.send(Envelope.newBuilder().setSubmit(SubmitBatch.newBuilder().setRequestId(2).setNamespace(NS)
+                    .setBatchDedupId("good").addJobs(SubmitJob.newBuilder().setKey("batch-id")
+                            .setPayload(ByteString.copyFromUtf8("y")))).build());
+            assertThat(c.read().getResults().getResults(0).getJobId()).isPositive();
+        }
+        assertThat(q.inspect("batch-id", 10).pending()).isEqualTo(1);
+    }
+
+    @Test
     void connectionsOverThePerAddressLimitAreRefused() throws Exception {
         GatewayServer limited = gateway(gatewaySettings().maxConnectionsPerAddress(3).build());
         List<RawConnection> open = new ArrayList<>();

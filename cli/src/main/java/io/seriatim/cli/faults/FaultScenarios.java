@@ -5,50 +5,51 @@ import io.seriatim.cli.verify.FaultEvent.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** The catalogue of fault scenarios and their plans. */
 final class FaultScenarios {
     static final String POISON_KEY = "key-7";
+    static final long POISON_SEQ = 5;
 
     private FaultScenarios() {}
 
     static List<Scenario> all() {
         return List.of(
-                new Scenario("baseline", "no fault", UnaryOperator.identity(), FaultScenarios::none, false, Set.of(), true),
+                new Scenario("baseline", "no fault", UnaryOperator.identity(), FaultScenarios::none, false, Map.of(), true),
                 new Scenario("kill-worker", "kill -9 a random worker every 3 s, restart it 0.5 s later",
-                        UnaryOperator.identity(), FaultScenarios::killWorkers, false, Set.of(), true),
+                        UnaryOperator.identity(), FaultScenarios::killWorkers, false, Map.of(), true),
                 new Scenario("crash-before-ack", "every 3 s a random worker halts after a job's work, before its "
                         + "ack (SIGUSR1 to verify-consume --crash-on-signal), restarted 0.5 s later",
                         s -> s.withWorkerArgs(List.of("--crash-on-signal")), FaultScenarios::crashWorkers, false,
-                        Set.of(), true),
+                        Map.of(), true),
                 new Scenario("stop-worker", "SIGSTOP a random worker for 2.5 x the lease, then SIGCONT",
-                        UnaryOperator.identity(), FaultScenarios::stopWorkers, false, Set.of(), true),
+                        UnaryOperator.identity(), FaultScenarios::stopWorkers, false, Map.of(), true),
                 new Scenario("slow-worker", "one worker CPU-starved: stopped 80 ms of every 100 ms",
-                        UnaryOperator.identity(), FaultScenarios::starveWorker, false, Set.of(), false),
+                        UnaryOperator.identity(), FaultScenarios::starveWorker, false, Map.of(), false),
                 new Scenario("kill-redis-everysec", "kill -9 Redis (AOF fsync everysec) every 4 s, restart after 1 s",
                         s -> s.withRedisArgs(List.of("--appendfsync", "everysec")), FaultScenarios::killRedis, true,
-                        Set.of(), true),
+                        Map.of(), true),
                 new Scenario("kill-redis-always", "kill -9 Redis (AOF fsync always) every 4 s, restart after 1 s",
                         s -> s.withRedisArgs(List.of("--appendfsync", "always")), FaultScenarios::killRedis, false,
-                        Set.of(), true),
+                        Map.of(), true),
                 new Scenario("stop-redis", "SIGSTOP Redis for 1.5 x the lease, then SIGCONT",
-                        UnaryOperator.identity(), FaultScenarios::stopRedis, false, Set.of(), true),
+                        UnaryOperator.identity(), FaultScenarios::stopRedis, false, Map.of(), true),
                 new Scenario("kill-gateway", "kill -9 the gateway every 3 s, restart after 1 s; the client resends",
-                        UnaryOperator.identity(), FaultScenarios::killGateway, false, Set.of(), true),
+                        UnaryOperator.identity(), FaultScenarios::killGateway, false, Map.of(), true),
                 new Scenario("poison-job", "job 5 of " + POISON_KEY + " always throws: its key parks, the others go on",
-                        s -> s.withWorkerArgs(List.of("--poison", POISON_KEY + ":5")), FaultScenarios::none, false,
-                        Set.of(POISON_KEY), true),
+                        s -> s.withWorkerArgs(List.of("--poison", POISON_KEY + ":" + POISON_SEQ)), FaultScenarios::none, false,
+                        Map.of(POISON_KEY, POISON_SEQ), true),
                 new Scenario("maxmemory", "Redis at maxmemory (noeviction) with workers stopped: submits refused, "
                         + "then workers resume under the limit", s -> s.withRedisArgs(List.of("--maxmemory-policy",
-                        "noeviction")), FaultScenarios::fillMemory, false, Set.of(), false),
+                        "noeviction")), FaultScenarios::fillMemory, false, Map.of(), false),
                 new Scenario("cut-worker", "worker 1's network link to Redis taken down for 3 x the lease (its own "
                         + "network namespace; needs root), then back: it must not act on its lost leases",
-                        RigSettings::withIsolatedWorker, FaultScenarios::cutWorker, false, Set.of(), true),
+                        RigSettings::withIsolatedWorker, FaultScenarios::cutWorker, false, Map.of(), true),
                 new Scenario("many-sweepers", "3 sweepers at once while workers are killed every 3 s",
-                        s -> s.withSweepers(3), FaultScenarios::killWorkers, false, Set.of(), true));
+                        s -> s.withSweepers(3), FaultScenarios::killWorkers, false, Map.of(), true));
     }
 
     static void none(Rig rig, FaultLog log, Duration phase, java.util.Random random) {

@@ -114,7 +114,7 @@ public final class FaultsCommand implements Callable<Integer> {
         boolean drained;
         boolean produced;
         String parked = "";
-        try (Rig rig = Rig.start(settings, dir)) {
+        try (Rig rig = Rig.start(settings, dir); ShutdownGuard ignored = new ShutdownGuard(rig)) {
             rig.startProducer();
             rig.awaitFlowing(Duration.ofSeconds(60));
             scenario.plan().inject(rig, log, settings.produceFor(), random);
@@ -162,5 +162,28 @@ public final class FaultsCommand implements Callable<Integer> {
             problems.add("nothing submitted");
         }
         return new Outcome(scenario, v, log.injected(), recovery, bound, drained, problems.isEmpty(), String.join("; ", problems));
+    }
+
+    /**
+     * Closes a rig when this JVM is stopped (Ctrl-C, SIGTERM) while it runs: otherwise its gateway,
+     * sweepers, producer, Redis and network namespace would outlive it. Removed when the rig
+     * closes normally.
+     */
+    private static final class ShutdownGuard implements AutoCloseable {
+        private final Thread hook;
+
+        ShutdownGuard(Rig rig) {
+            hook = new Thread(rig::close, "seriatim-faults-rig-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it closes the rig
+            }
+        }
     }
 }

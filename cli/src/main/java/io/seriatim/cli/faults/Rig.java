@@ -58,9 +58,26 @@ final class Rig implements AutoCloseable {
         if (isolation != null) {
             redisArgs.addAll(List.of("--bind", "127.0.0.1", isolation.hostIp())); // reachable from the namespace too
         }
-        this.redis = RedisServer.start(redisArgs);
-        this.client = RedisConnector.connect(RedisSettings.of(redis.uri()));
-        this.queue = KeyedQueue.open(client, namespaceSettings());
+        RedisServer server = null;
+        UnifiedJedis connection = null;
+        try {
+            server = RedisServer.start(redisArgs);
+            connection = RedisConnector.connect(RedisSettings.of(server.uri()));
+            this.queue = KeyedQueue.open(connection, namespaceSettings());
+        } catch (RuntimeException e) { // nothing else owns these yet
+            if (connection != null) {
+                connection.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (isolation != null) {
+                isolation.close();
+            }
+            throw e;
+        }
+        this.redis = server;
+        this.client = connection;
         this.gatewayPort = freePort();
         this.workerGenerations = new int[settings.workers()];
     }

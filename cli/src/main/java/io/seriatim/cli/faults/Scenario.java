@@ -1,6 +1,6 @@
 package io.seriatim.cli.faults;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,9 +12,10 @@ import java.util.function.UnaryOperator;
  * @param plan            the faults it injects
  * @param lossAllowed     acknowledged jobs may be lost (AOF everysec after a Redis crash): the
  *                        loss is reported, order must still hold
- * @param keysHeld        keys the scenario holds back on purpose (a poison job parks its key)
+ * @param keysHeld        keys the scenario holds back on purpose (a poison job parks its key), each
+ *                        with the first of its jobs that may stay unrun
  * @param bounded         recovery from each fault must be within the rig's recovery bound
  */
 record Scenario(String name, String what, UnaryOperator<RigSettings> shape, FaultPlan plan, boolean lossAllowed,
-        Set<String> keysHeld, boolean bounded) {
+        Map<String, Long> keysHeld, boolean bounded) {
 }

@@ -5,14 +5,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Checks Seriatim's guarantees over a recorded history of submits and handler runs, knowing
  * nothing of how Seriatim works: only what the verifiable producer and consumer wrote down.
- * A job is named by its key and its sequence number in the producer's submit order (job ids are
- * Seriatim's and are not trusted here).
+ * A job is named by its key and its sequence number in the producer's submit order; the id
+ * Seriatim acknowledged is used only to catch a job enqueued twice (its run carries another id).
  *
  * <ul>
  *   <li>every acknowledged submit ran at least once (no loss);</li>
@@ -27,16 +26,21 @@ import java.util.TreeSet;
 public final class HistoryChecker {
     private static final int MAX_EXAMPLES = 10;
 
-    private final Set<String> keysExpectedHeld;
+    /** Per key held back on purpose, the first sequence number that may stay unrun. */
+    private final Map<String, Long> heldFrom;
 
     /** A checker for a run where every key must drain. */
     public HistoryChecker() {
-        this(Set.of());
+        this(Map.of());
     }
 
-    /** A checker for a run that holds some keys back on purpose (a parked key): their unrun jobs are not lost. */
-    public HistoryChecker(Set<String> keysExpectedHeld) {
-        this.keysExpectedHeld = Set.copyOf(keysExpectedHeld);
+    /**
+     * A checker for a run that holds some keys back on purpose (a poison job parks its key):
+     * {@code heldFrom} maps such a key to the first of its jobs that may stay unrun; the jobs
+     * before it must still run.
+     */
+    public HistoryChecker(Map<String, Long> heldFrom) {
+        this.heldFrom = Map.copyOf(heldFrom);
     }
 
     public Verdict check(List<Submitted> submitted, List<Run> runs) {
@@ -55,9 +59,15 @@ public final class HistoryChecker {
         for (Run r : runs) {
             runsPerJob.computeIfAbsent(r.key(), k -> new HashMap<>()).merge(r.seq(), 1, Integer::sum);
             runsByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
-            if (!byKey.getOrDefault(r.key(), Map.of()).containsKey(r.seq())) {
+            Submitted s = byKey.getOrDefault(r.key(), Map.of()).get(r.seq());
+            if (s == null) {
                 unexpected++;
                 note(examples, "unexpected run " + r);
+            } else if (s.acked() && s.jobId() >= 0 && r.jobId() != s.jobId()) {
+                // The same submit under another id: it was enqueued twice (a resend not deduplicated).
+                unexpected++;
+                note(examples, "re-enqueued: key " + r.key() + " seq " + r.seq() + " ran as job " + r.jobId()
+                        + ", acknowledged as job " + s.jobId());
             }
         }
         long lost = 0;
@@ -68,7 +78,7 @@ public final class HistoryChecker {
             for (Submitted s : entry.getValue().values()) {
                 if (!s.acked()) {
                     unknownRan += ran.containsKey(s.seq()) ? 1 : 0;
-                } else if (!ran.containsKey(s.seq()) && keysExpectedHeld.contains(s.key())) {
+                } else if (!ran.containsKey(s.seq()) && s.seq() >= heldFrom.getOrDefault(s.key(), Long.MAX_VALUE)) {
                     heldBack++;
                 } else if (!ran.containsKey(s.seq())) {
                     lost++;

@@ -18,10 +18,11 @@ import java.util.HexFormat;
  * hand. The SHA-1 is of the expanded source, as Redis computes it for EVALSHA.
  *
  * <p><b>Memory.</b> At {@code maxmemory} with {@code noeviction}, Redis refuses commands that
- * grow memory. Each script is either a {@link Memory#GROWS grower} (new jobs, new schedules:
- * refused whole when Redis is full, before it writes anything) or a {@link Memory#DRAINS drainer}
- * (claim, ack, renew, fail, sweep, ...: these must keep working when Redis is full, since
- * draining is what frees memory). Redis 7 takes this as a script flag, in a {@code #!lua} first
+ * grow memory. Each script is either a {@link Memory#GROWS grower} (new jobs, new schedules, DLQ
+ * replay: refused whole when Redis is full, before it writes anything) or a
+ * {@link Memory#DRAINS drainer} (claim, ack, renew, fail, sweep, ...: these must keep working
+ * when Redis is full, since draining is what frees memory; also registering a namespace, one
+ * small field, so that a worker can start on a full Redis). Redis 7 takes this as a script flag, in a {@code #!lua} first
  * line ({@link #flaggedSourceBytes()}); Redis 6.2 knows no flags, and runs the plain source,
  * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
@@ -36,12 +37,12 @@ public enum Script {
     SWEEP("sweep", Memory.DRAINS),
     PARK("park", Memory.DRAINS),
     UNPARK("unpark", Memory.DRAINS),
-    DLQ_REPLAY("dlq_replay", Memory.DRAINS),
+    DLQ_REPLAY("dlq_replay", Memory.GROWS), // list entries are bigger than the stream entries it deletes
     DLQ_PURGE("dlq_purge", Memory.DRAINS),
     PAUSE("pause", Memory.DRAINS),
     RESUME("resume", Memory.DRAINS),
     INSPECT("inspect", Memory.DRAINS),
-    REGISTER_NAMESPACE("register_namespace", Memory.GROWS),
+    REGISTER_NAMESPACE("register_namespace", Memory.DRAINS), // one small field, once: a worker must start on a full Redis
     ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS),
     PROMOTE_DELAYED("promote_delayed", Memory.DRAINS),
     SCHEDULE_PUT("schedule_put", Memory.GROWS),

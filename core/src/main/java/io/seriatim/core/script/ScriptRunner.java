@@ -46,6 +46,11 @@ public final class ScriptRunner {
             } catch (JedisConnectionException e) {
                 throw unavailable(script, e);
             } catch (JedisDataException e) {
+                if (!String.valueOf(e.getMessage()).contains("compiling")) {
+                    // LOADING, BUSY, NOPERM...: not an answer to the question; ask again next call
+                    throw new RedisUnavailableException("Redis could not answer for " + script.fileName() + ": "
+                            + e.getMessage(), e);
+                }
                 f = false; // Redis 6: the shebang line does not compile
             }
             flagged = f;
@@ -115,6 +120,9 @@ public final class ScriptRunner {
             try {
                 out.add(reply.get());
             } catch (JedisDataException e) {
+                if (e instanceof JedisNoScriptException) {
+                    flagged = null; // the SCRIPT LOAD did not take: another Redis version now? ask again
+                }
                 out.add(e);
             }
         }

@@ -66,6 +66,13 @@ final class BatchEnqueuer {
         } catch (RedisUnavailableException | JedisException e) {
             return rejectAll(batch, Rejection.Code.UNAVAILABLE, "Redis unavailable: " + e.getMessage());
         }
+        if (!batch.getBatchDedupId().isEmpty()) {
+            try {
+                queue.validator().checkDedupId(batch.getBatchDedupId());
+            } catch (InvalidJobException e) {
+                return rejectAll(batch, Rejection.Code.INVALID, "batch_dedup_id: " + e.getMessage());
+            }
+        }
         List<Group> groups = group(batch, queue, results);
         List<Group> immediate = groups.stream().filter(Group::immediate).toList();
         try (Timer.Context ignored = metrics.redisTime.time()) {
