@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "verify-consume", mixinStandardHelpOptions = true,
         description = {"Run a worker whose handler records every run as a JSON line (see docs/verify.md):",
-            "{\"type\":\"run\",\"key\",\"seq\",\"jobId\",\"fence\",\"attempt\",\"pid\",\"mono\"}.",
+            "{\"type\":\"run\",\"key\",\"seq\",\"jobId\",\"fence\",\"attempt\",\"pid\",\"mono\"} at the start and",
+            "{\"type\":\"end\",\"key\",\"seq\",\"fence\",\"pid\",\"mono\"} at the end of the handler.",
             "Pair with verify-produce and verify-check to test a deployment's guarantees."})
 public final class VerifyConsumeCommand implements Callable<Integer> {
     /** The exit status of a crash injected by {@code --crash-on-signal}. */
@@ -81,6 +82,9 @@ public final class VerifyConsumeCommand implements Callable<Integer> {
             if (workMs > 0) {
                 Thread.sleep(workMs);
             }
+            // The end of the handler, so that the checker can see two runs of a key overlap.
+            lines.write("{\"type\":\"end\",\"key\":" + Json.str(job.key()) + ",\"seq\":" + seq + ",\"fence\":"
+                    + job.fence() + ",\"pid\":" + pid + ",\"mono\":" + System.nanoTime() + "}");
             if (poison != null && poison.equals(payload)) {
                 throw new IllegalStateException("poison job " + payload + " (fault injection)");
             }

@@ -17,6 +17,10 @@ class HistoryCheckerTest {
         return new Submitted(key, seq, key.hashCode() * 1000L + seq, true, -1);
     }
 
+    private static Run timed(String key, long seq, long fence, long pid, long start, long end) {
+        return new Run(key, seq, key.hashCode() * 1000L + seq, fence, 1, pid, start, end);
+    }
+
     private static Run run(String key, long seq, long fence, long mono) {
         return new Run(key, seq, key.hashCode() * 1000L + seq, fence, 1, 1, mono);
     }
@@ -112,5 +116,17 @@ class HistoryCheckerTest {
                 List.of(run("a", 1, 1, 10), new Run("a", 1, 999_999, 1, 1, 1, 11)));
         assertThat(v.unexpected()).isEqualTo(1);
         assertThat(v.examples()).anyMatch(e -> e.startsWith("re-enqueued"));
+    }
+
+    @Test
+    void twoJobsOfOneLeaseRunningAtOnceAreAnOrderViolation() {
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(timed("a", 1, 7, 1, 10, 30), timed("a", 2, 7, 1, 20, 40)));
+        assertThat(v.orderViolations()).isEqualTo(1);
+        assertThat(v.unexpected()).isZero();
+        assertThat(v.examples()).anyMatch(e -> e.startsWith("overlap"));
+        Verdict newerLease = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(timed("a", 1, 7, 1, 10, 30), timed("a", 2, 8, 2, 20, 40)));
+        assertThat(newerLease.orderViolations()).as("a takeover while the stale holder still runs is fenced").isZero();
     }
 }

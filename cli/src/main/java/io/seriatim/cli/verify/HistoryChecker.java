@@ -20,7 +20,9 @@ import java.util.TreeSet;
  *       started (runs ordered by the machine's monotonic clock). Re-runs after a takeover may
  *       repeat earlier jobs, which is a duplicate, not a violation; a job that never ran is
  *       counted as lost (if acknowledged), not as an order violation of those after it;</li>
- *   <li>per key, no run under a fence older than one already seen.</li>
+ *   <li>per key, no run under a fence older than one already seen;</li>
+ *   <li>per key and lease (fence), a job starts only after the previous one ended, where the
+ *       consumer recorded ends (an overlap is an order violation).</li>
  * </ul>
  */
 public final class HistoryChecker {
@@ -93,7 +95,17 @@ public final class HistoryChecker {
             keyRuns.sort(Comparator.comparingLong(Run::monoNanos));
             TreeSet<Long> notStarted = new TreeSet<>(runsPerJob.get(entry.getKey()).keySet());
             long highestFence = Long.MIN_VALUE;
+            Map<Long, Long> lastEndByFence = new HashMap<>();
             for (Run r : keyRuns) {
+                Long busyUntil = lastEndByFence.get(r.fence());
+                if (busyUntil != null && busyUntil > r.monoNanos()) {
+                    violations++;
+                    note(examples, "overlap: key " + r.key() + " seq " + r.seq() + " started while an earlier job of "
+                            + "the same lease (fence " + r.fence() + ") was still running");
+                }
+                if (r.endNanos() >= 0) {
+                    lastEndByFence.merge(r.fence(), r.endNanos(), Math::max);
+                }
                 Long firstMissing = notStarted.isEmpty() ? null : notStarted.first();
                 if (firstMissing != null && firstMissing < r.seq()) {
                     violations++;

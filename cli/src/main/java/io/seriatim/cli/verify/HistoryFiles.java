@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the JSON lines that {@code verify-produce} and {@code verify-consume} write (one object
@@ -30,12 +32,23 @@ public final class HistoryFiles {
         return out;
     }
 
+    /** The runs, each with its end when an {@code end} line of the same process, key, job and fence follows it. */
     public static List<Run> runs(List<Path> files) {
         List<Run> out = new ArrayList<>();
+        Map<String, Integer> open = new HashMap<>(); // pid, key, seq, fence -> index of its run without an end
         for (JsonObject o : objects(files)) {
-            if (o.has("type") && o.get("type").getAsString().equals("run")) {
+            String type = o.has("type") ? o.get("type").getAsString() : "";
+            String id = o.has("pid") ? o.get("pid").getAsLong() + "\n" + o.get("key").getAsString() + "\n"
+                    + o.get("seq").getAsLong() + "\n" + o.get("fence").getAsLong() : "";
+            if (type.equals("run")) {
+                open.put(id, out.size());
                 out.add(new Run(o.get("key").getAsString(), o.get("seq").getAsLong(), o.get("jobId").getAsLong(),
                         o.get("fence").getAsLong(), o.get("attempt").getAsInt(), o.get("pid").getAsLong(),
+                        o.get("mono").getAsLong()));
+            } else if (type.equals("end") && open.containsKey(id)) {
+                int i = open.remove(id);
+                Run r = out.get(i);
+                out.set(i, new Run(r.key(), r.seq(), r.jobId(), r.fence(), r.attempt(), r.pid(), r.monoNanos(),
                         o.get("mono").getAsLong()));
             }
         }
