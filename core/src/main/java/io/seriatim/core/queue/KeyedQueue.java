@@ -150,6 +150,8 @@ public final class KeyedQueue {
         // partition, and a key never spans partitions, so each key's order is kept.
         List<ScriptRunner.Call> calls = new ArrayList<>();
         List<List<Integer>> members = new ArrayList<>();
+        List<Integer> waves = new ArrayList<>(); // per call: how many calls of its partition came before it
+        Map<Integer, Integer> callsOfPartition = new HashMap<>();
         Map<Integer, Integer> openCall = new HashMap<>();
         Map<Integer, Integer> openJobs = new HashMap<>();
         List<List<byte[]>> args = new ArrayList<>();
@@ -169,6 +171,7 @@ public final class KeyedQueue {
                 args.add(a);
                 calls.add(new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.seq(), pk.stats(), pk.bell()), a));
                 members.add(new ArrayList<>());
+                waves.add(callsOfPartition.merge(p, 1, Integer::sum) - 1);
                 c = calls.size() - 1;
                 openCall.put(p, c);
                 openJobs.put(p, 0);
@@ -183,19 +186,35 @@ public final class KeyedQueue {
             members.get(c).add(r);
             openJobs.merge(p, request.jobs().size(), Integer::sum);
         }
-        List<Object> replies = scripts.runAll(calls, replicas, timeout.toMillis());
-        if (replicas > 0) {
-            long reached = (Long) replies.getLast();
-            if (reached < replicas) {
-                throw new NotReplicatedException(reached, replicas, timeout);
+        // A key may span two calls of its partition only in a batch of over 5,000 jobs for it.
+        // Such calls go in waves, one pipeline each, and a failed wave stops the batch: were
+        // call n refused (OOM) and call n+1 applied, the resend would put n after n+1.
+        Object[] replies = new Object[calls.size()];
+        int waveCount = waves.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        for (int w = 0; w < waveCount; w++) {
+            List<Integer> inWave = new ArrayList<>();
+            for (int c = 0; c < calls.size(); c++) {
+                if (waves.get(c) == w) {
+                    inWave.add(c);
+                }
+            }
+            List<Object> got = scripts.runAll(inWave.stream().map(calls::get).toList(), replicas, timeout.toMillis());
+            for (int i = 0; i < inWave.size(); i++) {
+                if (got.get(i) instanceof JedisDataException e) {
+                    throw e;
+                }
+                replies[inWave.get(i)] = got.get(i);
+            }
+            if (replicas > 0) {
+                long reached = (Long) got.getLast();
+                if (reached < replicas) {
+                    throw new NotReplicatedException(reached, replicas, timeout);
+                }
             }
         }
         EnqueueResult[] out = new EnqueueResult[requests.size()];
         for (int c = 0; c < calls.size(); c++) {
-            if (replies.get(c) instanceof JedisDataException e) {
-                throw e;
-            }
-            List<?> r = (List<?>) replies.get(c);
+            List<?> r = (List<?>) replies[c];
             long now = l(r, 0);
             List<Integer> rs = members.get(c);
             for (int m = 0; m < rs.size(); m++) {

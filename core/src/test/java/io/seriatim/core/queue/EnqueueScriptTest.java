@@ -187,4 +187,20 @@ class EnqueueScriptTest extends QueueTestSupport {
         List<EnqueueResult> again = queue.enqueueAll(List.of(withDedup("a", "d", 1), withDedup("a", "d", 2)), "b:1");
         assertThat(again.get(1).jobIds()).isEqualTo(r.get(0).jobIds());
     }
+
+    @Test
+    void aKeyWithMoreJobsThanOneCallTakesStaysInOrderAndResendsAsDuplicates() {
+        List<EnqueueRequest> batch = new ArrayList<>();
+        for (int r = 0; r < 6; r++) { // 6 x 1,000 jobs of one key: two enqueue_many calls, in two waves
+            batch.add(withDedup("big", null, 1000));
+        }
+        List<EnqueueResult> first = queue.enqueueAll(batch, "big:1");
+        List<Long> ids = new ArrayList<>();
+        first.forEach(r -> java.util.Arrays.stream(r.jobIds()).forEach(ids::add));
+        assertThat(ids).isSorted().hasSize(6000);
+        assertThat(state().queues().get("big")).isEqualTo(ids);
+        List<EnqueueResult> again = queue.enqueueAll(batch, "big:1");
+        assertThat(again).allMatch(EnqueueResult::duplicate);
+        assertThat(state().queues().get("big")).hasSize(6000);
+    }
 }
