@@ -64,6 +64,23 @@ class SeriatimCommandTest {
     }
 
     @Test
+    void benchAndFaultsRefuseBadArgumentsBeforeStartingAnything() {
+        Run unknownFault = run("faults", "--scenario", "kill-worker,bogus");
+        assertThat(unknownFault.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknownFault.err()).contains("unknown scenario(s) [bogus]");
+        assertThat(unknownFault.out()).as("nothing ran").doesNotContain("| kill-worker |");
+        Run noSeconds = run("faults", "--seconds", "0");
+        assertThat(noSeconds.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(noSeconds.err()).contains("--seconds and --rate must be >= 1");
+        Run noRuns = run("bench", "--runs", "0");
+        assertThat(noRuns.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(noRuns.err()).contains("--runs must be >= 1");
+        Run unknownBench = run("bench", "--scenario", "nope");
+        assertThat(unknownBench.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknownBench.err()).contains("unknown scenario(s) [nope]");
+    }
+
+    @Test
     void aDeadRedisExitsThree() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -55,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1 || warmups < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0, got " + runs + " and " + warmups);
+        }
         PrintWriter out = spec.commandLine().getOut();
         int n = quick ? 1 : runs;
         Map<String, Run> all = new LinkedHashMap<>();
@@ -81,6 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
                     "--jobs-per-queue", quick ? "80" : "2000"));
             all.put("bullmq-mixed", () -> BullMqRun.run(dir, "mixed", "--queues", quick ? "50" : "1000",
                     "--seconds", quick ? "2" : "10"));
+        }
+        if (only != null) {
+            List<String> unknown = only.stream().filter(name -> all.keySet().stream().noneMatch(
+                    k -> k.equals(name) || k.replaceFirst("-.*", "").equals(name) || k.equals("bullmq-" + name))).toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown scenario(s) " + unknown
+                        + "; known: redis, drain, submit, sleep, latency, mixed, claim");
+            }
         }
         List<String> lines = new ArrayList<>();
         boolean allOk = true;

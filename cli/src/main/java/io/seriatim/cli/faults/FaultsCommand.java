@@ -57,6 +57,16 @@ public final class FaultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (seconds < 1 || rate < 1) {
+            throw new IllegalArgumentException("--seconds and --rate must be >= 1, got " + seconds + " and " + rate);
+        }
+        if (only != null) {
+            List<String> known = FaultScenarios.all().stream().map(Scenario::name).toList();
+            List<String> unknown = only.stream().filter(n -> !known.contains(n)).toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown scenario(s) " + unknown + "; known: " + known);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         long s = seed != null ? seed : new Random().nextLong();
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("seriatim-faults-");
@@ -76,9 +86,6 @@ public final class FaultsCommand implements Callable<Integer> {
             out.println(line(o));
             o.verdict().examples().forEach(e -> out.println("    " + e));
             out.flush();
-        }
-        if (only != null && outcomes.size() != only.size()) {
-            throw new IllegalArgumentException("unknown scenario in " + only + "; see --help");
         }
         if (write != null) {
             Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim faults" + (quick ? " --quick" : " --seconds "
