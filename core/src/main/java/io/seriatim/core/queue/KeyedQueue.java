@@ -151,6 +151,7 @@ public final class KeyedQueue {
         List<ScriptRunner.Call> calls = new ArrayList<>();
         List<List<Integer>> members = new ArrayList<>();
         List<Integer> waves = new ArrayList<>(); // per call: how many calls of its partition came before it
+        List<Integer> partitions = new ArrayList<>(); // per call
         Map<Integer, Integer> callsOfPartition = new HashMap<>();
         Map<Integer, Integer> openCall = new HashMap<>();
         Map<Integer, Integer> openJobs = new HashMap<>();
@@ -172,6 +173,7 @@ public final class KeyedQueue {
                 calls.add(new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.seq(), pk.stats(), pk.bell()), a));
                 members.add(new ArrayList<>());
                 waves.add(callsOfPartition.merge(p, 1, Integer::sum) - 1);
+                partitions.add(p);
                 c = calls.size() - 1;
                 openCall.put(p, c);
                 openJobs.put(p, 0);
@@ -214,16 +216,33 @@ public final class KeyedQueue {
         }
         EnqueueResult[] out = new EnqueueResult[requests.size()];
         for (int c = 0; c < calls.size(); c++) {
-            List<?> r = (List<?>) replies[c];
-            long now = l(r, 0);
-            List<Integer> rs = members.get(c);
-            for (int m = 0; m < rs.size(); m++) {
-                EnqueueRequest request = requests.get(rs.get(m));
-                out[rs.get(m)] = new EnqueueResult(request.key(), keys.partitionIndex(request.key()),
-                        ScriptStatus.of(l(r, 1 + 3 * m)) == ScriptStatus.DUPLICATE, l(r, 2 + 3 * m), (int) l(r, 3 + 3 * m), now);
-            }
+            readEnqueueMany((List<?>) replies[c], partitions.get(c), members.get(c), requests, out);
         }
         return List.of(out);
+    }
+
+    /**
+     * Reads one enqueue_many answer: {now, callStatus, callFirst, then (ordinal, status, first,
+     * count) for each group that did not take from the call's range, in ordinal order}. Every
+     * other group took the next ids of the range, in group order.
+     */
+    private static void readEnqueueMany(List<?> r, int partition, List<Integer> rs, List<EnqueueRequest> requests,
+            EnqueueResult[] out) {
+        long now = l(r, 0);
+        boolean callDuplicate = ScriptStatus.of(l(r, 1)) == ScriptStatus.DUPLICATE;
+        long cursor = l(r, 2);
+        int next = 3; // the next exception's place in the answer
+        for (int m = 0; m < rs.size(); m++) {
+            EnqueueRequest request = requests.get(rs.get(m));
+            if (next < r.size() && l(r, next) == m + 1) {
+                out[rs.get(m)] = new EnqueueResult(request.key(), partition,
+                        ScriptStatus.of(l(r, next + 1)) == ScriptStatus.DUPLICATE, l(r, next + 2), (int) l(r, next + 3), now);
+                next += 4;
+            } else {
+                out[rs.get(m)] = new EnqueueResult(request.key(), partition, callDuplicate, cursor, request.jobs().size(), now);
+                cursor += request.jobs().size();
+            }
+        }
     }
 
     private ScriptRunner.Call enqueueCall(EnqueueRequest request) {

@@ -12,7 +12,14 @@
   ARGV[4] callDedupId ('' = none): covers every group without its own dedup id
   ARGV[5..] groups, each: key, dedupId ('' = none), count, then count encoded bodies
 
-  Returns {nowMs, then per group: status (1 ENQUEUED | 2 DUPLICATE), firstSeq, count}
+  Returns {nowMs, callStatus, callFirst, then for each group that did not take its jobs from
+  the call's range: ordinal (1-based), status, firstSeq, count}. Every other group took the next
+  `count` sequence numbers of the call's range, from callFirst in group order, with callStatus
+  (1 ENQUEUED, or 2 DUPLICATE for a resend of an applied call). Groups that did not take from the
+  range: a live own dedup id (2, its original ids), a repeat of an own dedup id earlier in this
+  call (2, that group's ids), or on a resend a group whose own dedup id had been live the first
+  time (2, its ids, or 0 if its key has expired since). The answer stays a few integers for a call
+  of hundreds of keys: a triple per group cost Redis and the gateway more than the enqueue.
 
   Keeps: the same as enqueue for every group: a key whose list was empty becomes ready; jobs of
   one group get consecutive ids; groups of one key are applied in argument order; a live dedup
@@ -25,38 +32,44 @@
 
 local ready, seq, stats, bell = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local prefix, partition, dedupTtl, callDedupId = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local nargs = #ARGV
 local now = now_ms()
-local out = {now}
 
--- The groups, and for those with their own dedup id, whether it is live (its original ids) or
--- taken by an earlier group of this same call (sameAs), which will have set it by then.
-local groups = {}
+-- First pass: the total the call takes, and the groups with their own dedup id (few; the
+-- others need no table). An own id is live (seen: its original ids) or taken by an earlier
+-- group of this same call (sameAs), which will have set it by then.
+local own = {}      -- ordinal -> {dedup, seen, sameAs, count}
 local setHere = {}
+local total = 0
+local n = 0
 local i = 5
-while i <= #ARGV do
+while i <= nargs do
+  n = n + 1
   local count = tonumber(ARGV[i + 2])
-  local g = {key = ARGV[i], at = i + 3, count = count}
   if ARGV[i + 1] ~= '' then
-    g.dedup = prefix .. 'dedup:' .. ARGV[i + 1] .. '\n' .. g.key
+    local g = {dedup = prefix .. 'dedup:' .. ARGV[i + 1] .. '\n' .. ARGV[i], count = count}
     g.seen = redis.call('GET', g.dedup)
     if not g.seen then
       g.sameAs = setHere[g.dedup]
       if not g.sameAs then setHere[g.dedup] = g end
     end
+    own[n] = g
   end
-  groups[#groups + 1] = g
+  if not own[n] or not (own[n].seen or own[n].sameAs) then total = total + count end
   i = i + 3 + count
 end
+local groupCount = n
 
-local function answer(status, first, count)
+local out = {now, 1, 0}
+local function except(ordinal, status, first, count)
+  out[#out + 1] = ordinal
   out[#out + 1] = status
   out[#out + 1] = first
   out[#out + 1] = count
 end
-
-local function answer_seen(g)
-  local first, n = string.match(g.seen, '^(%d+):(%d+)$')
-  answer(2, tonumber(first), tonumber(n))
+local function except_seen(ordinal, g)
+  local first, count = string.match(g.seen, '^(%d+):(%d+)$')
+  except(ordinal, 2, tonumber(first), tonumber(count))
 end
 
 local callDedup = callDedupId ~= '' and (prefix .. 'dedup:' .. callDedupId .. '\n') or nil
@@ -64,57 +77,63 @@ local callSeen = callDedup and redis.call('GET', callDedup)
 if callSeen then
   -- A resend of an applied call: rebuild the original answer. Value: "first" or
   -- "first|o1,o2,.." naming the groups with their own dedup ids that were enqueued then.
-  local first, own = string.match(callSeen, '^(%d+)|?(.*)$')
-  local cursor = tonumber(first)
-  local took = {}
-  for o in string.gmatch(own, '%d+') do took[tonumber(o)] = true end
-  for n, g in ipairs(groups) do
-    if g.dedup and not took[n] then
-      if g.seen then answer_seen(g) else answer(2, 0, g.count) end -- its own key expired meanwhile
-    else
-      answer(2, cursor, g.count)
-      cursor = cursor + g.count
+  local first, took = string.match(callSeen, '^(%d+)|?(.*)$')
+  out[2], out[3] = 2, tonumber(first)
+  local tookSet = {}
+  for o in string.gmatch(took, '%d+') do tookSet[tonumber(o)] = true end
+  for ordinal = 1, groupCount do
+    local g = own[ordinal]
+    if g and not tookSet[ordinal] then
+      if g.seen then except_seen(ordinal, g) else except(ordinal, 2, 0, g.count) end
     end
   end
   return out
 end
 
-local total = 0
-for _, g in ipairs(groups) do
-  if not g.seen and not g.sameAs then total = total + g.count end
-end
 local cursor = 0
 if total > 0 then cursor = redis.call('INCRBY', seq, total) - total + 1 end
-local callFirst = cursor
+out[3] = cursor
 local stamp = '\16' .. varint(now)
-local own = {}
+local tookOwn = {}
 local rang = false
-for n, g in ipairs(groups) do
-  if g.seen then
-    answer_seen(g)
-  elseif g.sameAs then
-    answer(2, g.sameAs.first, g.sameAs.count)
+local jobs = {} -- reused: unpack takes only the first `count`
+n = 0
+i = 5
+while i <= nargs do
+  n = n + 1
+  local key, count = ARGV[i], tonumber(ARGV[i + 2])
+  local g = own[n]
+  if g and g.seen then
+    except_seen(n, g)
+  elseif g and g.sameAs then
+    except(n, 2, g.sameAs.first, g.sameAs.count)
   else
-    g.first = cursor
-    local jobs = {}
-    for j = 1, g.count do
-      jobs[j] = id_prefix((cursor + j - 1) * 1024 + partition) .. stamp .. ARGV[g.at + j - 1]
+    local pushed
+    if count == 1 then
+      pushed = redis.call('RPUSH', prefix .. 'q:' .. key,
+        '\8' .. varint(cursor * 1024 + partition) .. stamp .. ARGV[i + 3])
+    else
+      for j = 1, count do
+        jobs[j] = '\8' .. varint((cursor + j - 1) * 1024 + partition) .. stamp .. ARGV[i + 2 + j]
+      end
+      pushed = redis.call('RPUSH', prefix .. 'q:' .. key, unpack(jobs, 1, count))
     end
-    if redis.call('RPUSH', prefix .. 'q:' .. g.key, unpack(jobs)) == g.count then
-      redis.call('ZADD', ready, now, g.key)
+    if pushed == count then
+      redis.call('ZADD', ready, now, key)
       rang = true
     end
-    if g.dedup then
-      redis.call('SET', g.dedup, cursor .. ':' .. g.count, 'PX', dedupTtl)
-      own[#own + 1] = n
+    if g then
+      g.first = cursor
+      redis.call('SET', g.dedup, cursor .. ':' .. count, 'PX', dedupTtl)
+      tookOwn[#tookOwn + 1] = n
     end
-    answer(1, cursor, g.count)
-    cursor = cursor + g.count
+    cursor = cursor + count
   end
+  i = i + 3 + count
 end
 if callDedup then
-  local value = tostring(callFirst)
-  if #own > 0 then value = value .. '|' .. table.concat(own, ',') end
+  local value = tostring(out[3])
+  if #tookOwn > 0 then value = value .. '|' .. table.concat(tookOwn, ',') end
   redis.call('SET', callDedup, value, 'PX', dedupTtl)
 end
 if rang then ring(bell) end

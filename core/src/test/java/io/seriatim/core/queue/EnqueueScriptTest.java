@@ -113,6 +113,21 @@ class EnqueueScriptTest extends QueueTestSupport {
     }
 
     @Test
+    void idsOfEveryVarintLengthAreStampedAndReadBack() {
+        // The scripts write the id as a Protobuf varint by hand: one id per length, 1 to 8 bytes.
+        long[] sequences = {0, 1L << 3, 1L << 11, 1L << 18, 1L << 25, 1L << 32, 1L << 39, (1L << 42) - 2};
+        for (long seq : sequences) {
+            redis.client().set(queue.keys().partition(0).seq(), Long.toString(seq).getBytes(UTF_8));
+            EnqueueResult one = queue.enqueue(EnqueueRequest.of("single-" + seq, new byte[] {1}));
+            EnqueueResult many = queue.enqueueAll(List.of(EnqueueRequest.of("many-" + seq, new byte[] {2}))).getFirst();
+            assertThat(one.firstSequence()).isEqualTo(seq + 1);
+            assertThat(many.firstSequence()).isEqualTo(seq + 2);
+            List<Long> claimed = List.of(claimOne("w", 10).jobs().getFirst().id(), claimOne("w", 10).jobs().getFirst().id());
+            assertThat(claimed).containsExactlyInAnyOrder(one.jobId(0), many.jobId(0));
+        }
+    }
+
+    @Test
     void jobIdsNameTheirPartition() {
         open(NamespaceSettings.builder("parted").partitions(4));
         for (String key : List.of("a", "b", "c", "d", "e", "f", "g")) {

@@ -14,17 +14,26 @@ local function ring(bell)
   end
 end
 
--- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers).
-local varint_bytes = {} -- reused: varint runs once per stored job, and a table per call showed in profiles
+-- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers): at most
+-- 8 bytes. Unrolled, without a table: it runs once per stored job, and the table-and-unpack
+-- version cost about 0.4 us a job in enqueue_many.
+local char, floor = string.char, math.floor
 local function varint(n)
-  local k = 1
-  while n >= 128 do
-    varint_bytes[k] = n % 128 + 128
-    n = math.floor(n / 128)
-    k = k + 1
-  end
-  varint_bytes[k] = n
-  return string.char(unpack(varint_bytes, 1, k))
+  if n < 128 then return char(n) end
+  local b1 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, n) end
+  local b2 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, b2, n) end
+  local b3 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, b2, b3, n) end
+  local b4 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, b2, b3, b4, n) end
+  local b5 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, b2, b3, b4, b5, n) end
+  local b6 = n % 128 + 128; n = floor(n / 128)
+  if n < 128 then return char(b1, b2, b3, b4, b5, b6, n) end
+  local b7 = n % 128 + 128; n = floor(n / 128)
+  return char(b1, b2, b3, b4, b5, b6, b7, n)
 end
 
 -- The bytes every stored job with this id starts with: field 1 (tag 0x08) as a varint.
