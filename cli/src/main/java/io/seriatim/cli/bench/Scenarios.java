@@ -132,14 +132,20 @@ final class Scenarios {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try (Producer p = Producer.connect(ProducerSettings.builder("127.0.0.1", gateway.port(), BenchEnv.NS)
                             .maxBatchJobs(2000).maxInFlight(8).maxBufferedJobs(200_000).build())) {
-                        List<CompletableFuture<Long>> futures = new ArrayList<>();
                         long perClient = total / clients;
+                        List<CompletableFuture<Long>> futures = new ArrayList<>((int) perClient);
+                        int mine = keys / clients;
+                        String[] names = new String[mine];
+                        byte[][] heads = new byte[mine][];
+                        for (int m = 0; m < mine; m++) {
+                            names[m] = "key-" + (m * clients + client);
+                            heads[m] = (names[m] + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        }
                         for (long i = 0; i < perClient; i++) {
-                            int k = (int) (i % (keys / clients)) * clients + client;
-                            String key = "key-" + k;
+                            int m = (int) (i % mine);
                             // No waiting midway: submit() blocks when the client's buffer is full,
                             // which is the back-pressure; a join here would empty the pipeline.
-                            futures.add(p.submit(key, BenchEnv.payload(key, i / (keys / clients) + 1, 100)));
+                            futures.add(p.submit(names[m], BenchEnv.payload(heads[m], i / mine + 1, 100)));
                         }
                         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> {
                             failed.increment();

@@ -1,7 +1,6 @@
 package io.seriatim.core.queue;
 
 import io.seriatim.core.settings.NamespaceSettings;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -54,7 +53,8 @@ public final class JobValidator {
         }
     }
 
-    private void checkJob(NewJob job) {
+    /** A job's payload and headers against the limits; the key and dedup id are checked apart. */
+    public void checkJob(NewJob job) {
         if (job.payload().length > settings.maxPayloadBytes()) {
             throw new InvalidJobException("payload is " + job.payload().length + " bytes, over the limit of "
                     + settings.maxPayloadBytes() + " (namespace " + settings.name() + ")");
@@ -89,7 +89,22 @@ public final class JobValidator {
         return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
+    // Counted, not encoded: every submitted job's key passes here.
     private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

@@ -162,7 +162,7 @@ public final class KeyedQueue {
             Integer c = openCall.get(p);
             if (c == null || openJobs.get(p) + request.jobs().size() > MAX_JOBS_PER_ENQUEUE_MANY) {
                 PartitionKeys pk = keys.partition(p);
-                List<byte[]> a = new ArrayList<>();
+                List<byte[]> a = new ArrayList<>(4 + 3 * requests.size() + jobCount(requests));
                 a.add(pk.prefixBytes());
                 a.add(num(p));
                 a.add(num(settings.dedupWindow().toMillis()));
@@ -219,6 +219,14 @@ public final class KeyedQueue {
             readEnqueueMany((List<?>) replies[c], partitions.get(c), members.get(c), requests, out);
         }
         return List.of(out);
+    }
+
+    private static int jobCount(List<EnqueueRequest> requests) {
+        int n = 0;
+        for (EnqueueRequest r : requests) {
+            n += r.jobs().size();
+        }
+        return Math.min(n, MAX_JOBS_PER_ENQUEUE_MANY);
     }
 
     /**

@@ -56,7 +56,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Threads.</b> Thread-safe. It owns one Netty I/O thread (futures complete on it: do not
  * block in their callbacks; use the {@code *Async} variants for heavy work) and one sender thread
- * that forms batches (up to {@code maxBatchJobs}, waiting at most {@code linger} for more).
+ * that forms batches (up to {@code maxBatchJobs}; while an earlier batch is unanswered it waits at
+ * most {@code linger} for more, otherwise it sends at once).
  * {@link #close()} sends what is buffered, waits up to {@code closeTimeout} for answers, fails
  * the rest with {@link SubmitException.Code#CLOSED}, and stops both threads.
  */
@@ -148,8 +149,10 @@ public final class Producer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        SubmitJob.Builder job = SubmitJob.newBuilder().setKey(key).setPayload(ByteString.copyFrom(payload))
-                .putAllHeaders(options.headers());
+        SubmitJob.Builder job = SubmitJob.newBuilder().setKey(key).setPayload(ByteString.copyFrom(payload));
+        if (!options.headers().isEmpty()) {
+            job.putAllHeaders(options.headers()); // even an empty putAll costs a map per job
+        }
         if (options.dedupId() != null) {
             job.setDedupId(options.dedupId());
         }
@@ -220,7 +223,12 @@ public final class Producer implements AutoCloseable {
         }
     }
 
-    /** Waits briefly for a first job, then lingers for more; false if none came. */
+    /**
+     * Waits briefly for a first job, then takes what is buffered and, while an earlier batch is
+     * still unanswered, lingers for more; false if none came. Lingering only while busy keeps a
+     * lone submit fast (an idle connection sends it at once) and still forms large batches under
+     * load, when there is always a batch in flight to wait for anyway.
+     */
     private boolean fill(List<Pending> jobs) {
         try {
             Pending first = buffer.poll(100, TimeUnit.MILLISECONDS);
@@ -228,7 +236,7 @@ public final class Producer implements AutoCloseable {
                 return false;
             }
             jobs.add(first);
-            long until = System.nanoTime() + settings.linger().toNanos();
+            long until = System.nanoTime() + (busy() ? settings.linger().toNanos() : 0);
             while (jobs.size() < settings.maxBatchJobs()) {
                 if (buffer.drainTo(jobs, settings.maxBatchJobs() - jobs.size()) > 0) {
                     continue;
@@ -245,6 +253,15 @@ public final class Producer implements AutoCloseable {
         }
         jobs.removeIf(p -> p.future().isDone()); // timed out while buffered
         return !jobs.isEmpty();
+    }
+
+    private boolean busy() {
+        lock.lock();
+        try {
+            return !unanswered.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Batch batch(List<Pending> jobs) {

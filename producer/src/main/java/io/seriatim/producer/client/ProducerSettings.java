@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param authToken       the gateway's shared secret, or null
  * @param tls             connect with TLS
  * @param trustCertificate PEM certificate to trust (e.g. a self-signed gateway); null = the JDK's
- * @param linger          how long a partly filled batch waits for more jobs; default 1 ms
+ * @param linger          how long a partly filled batch waits for more jobs while an earlier batch
+ *                        is unanswered (an idle connection sends at once); default 1 ms
  * @param maxBatchJobs    jobs per batch; default 1000
  * @param maxBufferedJobs jobs submitted but not yet sent; submit() blocks when full; default 100,000
  * @param maxInFlight     batches sent and unanswered; default 16

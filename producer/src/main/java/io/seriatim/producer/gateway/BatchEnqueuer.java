@@ -4,6 +4,7 @@ import com.codahale.metrics.Timer;
 import io.seriatim.core.queue.EnqueueRequest;
 import io.seriatim.core.queue.EnqueueResult;
 import io.seriatim.core.queue.InvalidJobException;
+import io.seriatim.core.queue.JobValidator;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.NewJob;
 import io.seriatim.core.queue.NotReplicatedException;
@@ -73,18 +74,19 @@ final class BatchEnqueuer {
                 return rejectAll(batch, Rejection.Code.INVALID, "batch_dedup_id: " + e.getMessage());
             }
         }
-        List<Group> groups = group(batch, queue, results);
+        NewJob[] jobs = new NewJob[n];
+        List<Group> groups = group(batch, queue, jobs, results);
         List<Group> immediate = groups.stream().filter(Group::immediate).toList();
         try (Timer.Context ignored = metrics.redisTime.time()) {
             String batchDedup = batch.getBatchDedupId().isEmpty() ? null : batch.getBatchDedupId();
-            List<EnqueueResult> done = queue.enqueueAll(immediate.stream().map(g -> request(batch, g)).toList(),
+            List<EnqueueResult> done = queue.enqueueAll(immediate.stream().map(g -> request(jobs, g)).toList(),
                     batchDedup, settings.waitReplicas(), settings.waitTimeout());
             for (int i = 0; i < immediate.size(); i++) {
                 record(immediate.get(i), done.get(i), results);
             }
             for (Group g : groups) {
                 if (!g.immediate()) {
-                    EnqueueRequest r = request(batch, g);
+                    EnqueueRequest r = request(jobs, g);
                     record(g, g.runAtMs() >= 0 ? queue.enqueueAt(r, g.runAtMs())
                             : queue.enqueueDelayed(r, Duration.ofMillis(g.delayMs())), results);
                 }
@@ -111,16 +113,22 @@ final class BatchEnqueuer {
         return out.build();
     }
 
-    private List<Group> group(SubmitBatch batch, KeyedQueue queue, JobResult[] results) {
+    private List<Group> group(SubmitBatch batch, KeyedQueue queue, NewJob[] jobs, JobResult[] results) {
         List<Group> groups = new ArrayList<>();
-        Map<String, Group> open = new HashMap<>();
+        Map<String, Group> open = new HashMap<>(); // immediate jobs without a dedup id, by key
+        Map<String, Group> openDelayed = new HashMap<>(); // by key, delay and run-at
         for (int i = 0; i < batch.getJobsCount(); i++) {
             SubmitJob job = batch.getJobs(i);
             long delay = job.hasDelayMs() ? job.getDelayMs() : 0;
             long runAt = job.hasRunAtMs() ? job.getRunAtMs() : -1;
             String dedup = job.getDedupId().isEmpty() ? null : job.getDedupId();
             try {
-                queue.validator().check(new EnqueueRequest(job.getKey(), List.of(newJob(job)), dedup));
+                jobs[i] = newJob(job);
+                queue.validator().checkKey(job.getKey());
+                queue.validator().checkJob(jobs[i]);
+                if (dedup != null) {
+                    queue.validator().checkDedupId(dedup);
+                }
                 if (job.hasRunAtMs() && runAt < 0) {
                     throw new InvalidJobException("run_at_ms must be >= 0, got " + runAt);
                 }
@@ -128,38 +136,39 @@ final class BatchEnqueuer {
                 results[i] = rejected(Rejection.Code.INVALID, e.getMessage());
                 continue;
             }
-            String slot = job.getKey() + "\n" + delay + "\n" + runAt;
+            boolean immediate = delay <= 0 && runAt < 0;
+            Map<String, Group> slots = immediate ? open : openDelayed;
+            String slot = immediate ? job.getKey() : job.getKey() + "\n" + delay + "\n" + runAt;
             if (dedup != null) {
-                open.remove(slot); // later jobs of this key must come after this one
+                slots.remove(slot); // later jobs of this key must come after this one
                 groups.add(new Group(job.getKey(), delay, runAt, dedup, new ArrayList<>(List.of(i))));
                 continue;
             }
-            Group g = open.get(slot);
-            if (g == null || g.jobs().size() == io.seriatim.core.queue.JobValidator.MAX_JOBS_PER_CALL) {
+            Group g = slots.get(slot);
+            if (g == null || g.jobs().size() == JobValidator.MAX_JOBS_PER_CALL) {
                 // Immediate groups are covered by the batch's dedup id (one key per script call);
                 // delayed ones are enqueued one by one and carry their own.
-                boolean immediate = delay <= 0 && runAt < 0;
                 String groupDedup = immediate || batch.getBatchDedupId().isEmpty() ? null
                         : batch.getBatchDedupId() + "/" + groups.size();
-                g = new Group(job.getKey(), delay, runAt, groupDedup, new ArrayList<>());
+                g = new Group(job.getKey(), delay, runAt, groupDedup, new ArrayList<>(2));
                 groups.add(g);
-                open.put(slot, g);
+                slots.put(slot, g);
             }
             g.jobs().add(i);
         }
         return groups;
     }
 
-    private static EnqueueRequest request(SubmitBatch batch, Group g) {
-        List<NewJob> jobs = new ArrayList<>(g.jobs().size());
+    private static EnqueueRequest request(NewJob[] jobs, Group g) {
+        List<NewJob> list = new ArrayList<>(g.jobs().size());
         for (int i : g.jobs()) {
-            jobs.add(newJob(batch.getJobs(i)));
+            list.add(jobs[i]);
         }
-        return new EnqueueRequest(g.key(), jobs, g.dedupId());
+        return new EnqueueRequest(g.key(), list, g.dedupId());
     }
 
     private static NewJob newJob(SubmitJob job) {
-        return new NewJob(job.getPayload().toByteArray(), job.getHeadersMap());
+        return new NewJob(job.getPayload().toByteArray(), job.getHeadersCount() == 0 ? Map.of() : job.getHeadersMap());
     }
 
     private static void record(Group g, EnqueueResult r, JobResult[] results) {

@@ -1,0 +1,35 @@
+package io.seriatim.core.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.seriatim.proto.v1.StoredJob;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JobCodecTest {
+    @Test
+    void aBodyWrittenByHandIsTheBytesProtobufWrites() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("JobCodecTest seed " + seed);
+        Random random = new Random(seed);
+        // Each length where the payload's length prefix grows by a byte, and either side of it.
+        for (int len : new int[] {0, 1, 127, 128, 129, 16_383, 16_384, 2_097_151, 2_097_152}) {
+            byte[] payload = new byte[len];
+            random.nextBytes(payload);
+            byte[] body = JobCodec.encodeBody(NewJob.of(payload));
+            assertThat(body).as("payload of %d bytes", len)
+                    .isEqualTo(StoredJob.newBuilder().setPayload(ByteString.copyFrom(payload)).build().toByteArray());
+            assertThat(StoredJob.parseFrom(body).getPayload().toByteArray()).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    void aBodyWithHeadersKeepsThem() throws Exception {
+        byte[] body = JobCodec.encodeBody(new NewJob(new byte[] {1, 2}, Map.of("trace", "abc", "tenant", "")));
+        StoredJob parsed = StoredJob.parseFrom(body);
+        assertThat(parsed.getPayload().toByteArray()).containsExactly(1, 2);
+        assertThat(parsed.getHeadersMap()).containsOnly(Map.entry("trace", "abc"), Map.entry("tenant", ""));
+    }
+}
