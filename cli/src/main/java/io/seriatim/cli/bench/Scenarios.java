@@ -171,6 +171,7 @@ final class Scenarios {
             double bytesPerJob = (env.info("memory", "used_memory") - memoryBefore) / (double) expected - 100;
             return new Result("submit", Map.of("jobs/s", expected / seconds,
                     "redis us/job", env.scriptMicros() / (double) expected,
+                    "jobs/script call", expected / (double) env.scriptCalls(),
                     "redis bytes/job over payload", bytesPerJob), ordered && pending == expected
                     && failed.sum() == 0, pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN"));
         }

@@ -14,6 +14,8 @@ public final class JobCodec {
 
     /** Field 3 (payload) as Protobuf writes it: tag 0x1A, length, bytes. */
     private static final int PAYLOAD_TAG = 3 << 3 | 2;
+    private static final byte ID_TAG = 1 << 3; // field 1, varint
+    private static final byte TIME_TAG = 2 << 3; // field 2, varint
 
     /**
      * The stored body of a job: its payload and headers as {@code StoredJob} fields 3 and 4. A job
@@ -21,24 +23,53 @@ public final class JobCodec {
      * (the builder cost two copies and a map per job on the gateway's hot path).
      */
     public static byte[] encodeBody(NewJob job) {
-        byte[] payload = job.payload();
         if (!job.headers().isEmpty()) {
-            return encodeBody(ByteString.copyFrom(payload), job.headers());
+            return encodeBody(ByteString.copyFrom(job.payload()), job.headers());
         }
-        if (payload.length == 0) {
-            return new byte[0]; // Protobuf leaves an empty bytes field out
-        }
-        int len = payload.length;
-        byte[] out = new byte[1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len];
-        out[0] = PAYLOAD_TAG;
-        int pos = 1;
-        while ((len & ~0x7F) != 0) {
-            out[pos++] = (byte) (len & 0x7F | 0x80);
-            len >>>= 7;
-        }
-        out[pos++] = (byte) len;
-        System.arraycopy(payload, 0, out, pos, payload.length);
+        byte[] out = new byte[payloadFieldSize(job.payload())];
+        putPayloadField(out, 0, job.payload());
         return out;
+    }
+
+    /**
+     * A whole stored job: id and submit time (fields 1 and 2) in front of the body, the same bytes
+     * the enqueue scripts write when they stamp a job themselves.
+     */
+    public static byte[] encodeStored(NewJob job, long id, long submittedAtMs) {
+        int head = 2 + CodedOutputStream.computeUInt64SizeNoTag(id) + CodedOutputStream.computeUInt64SizeNoTag(submittedAtMs);
+        byte[] body = job.headers().isEmpty() ? null : encodeBody(job);
+        byte[] out = new byte[head + (body == null ? payloadFieldSize(job.payload()) : body.length)];
+        out[0] = ID_TAG;
+        int pos = putVarint(out, 1, id);
+        out[pos++] = TIME_TAG;
+        pos = putVarint(out, pos, submittedAtMs);
+        if (body == null) {
+            putPayloadField(out, pos, job.payload());
+        } else {
+            System.arraycopy(body, 0, out, pos, body.length);
+        }
+        return out;
+    }
+
+    // Protobuf leaves an empty bytes field out.
+    private static int payloadFieldSize(byte[] payload) {
+        return payload.length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(payload.length) + payload.length;
+    }
+
+    private static void putPayloadField(byte[] out, int pos, byte[] payload) {
+        if (payload.length > 0) {
+            out[pos] = PAYLOAD_TAG;
+            System.arraycopy(payload, 0, out, putVarint(out, pos + 1, payload.length), payload.length);
+        }
+    }
+
+    private static int putVarint(byte[] out, int pos, long value) {
+        while ((value & ~0x7FL) != 0) {
+            out[pos++] = (byte) (value & 0x7F | 0x80);
+            value >>>= 7;
+        }
+        out[pos++] = (byte) value;
+        return pos;
     }
 
     /** The same from a payload already held as a ByteString, through the Protobuf builder. */

@@ -44,12 +44,14 @@ public final class KeyedQueue {
     private final NamespaceKeys keys;
     private final ScriptRunner scripts;
     private final JobValidator validator;
+    private final IdBlocks idBlocks;
 
     private KeyedQueue(UnifiedJedis redis, NamespaceSettings settings) {
         this.settings = settings;
         this.keys = new NamespaceKeys(settings.name(), settings.partitions());
         this.scripts = new ScriptRunner(redis);
         this.validator = new JobValidator(settings);
+        this.idBlocks = new IdBlocks(scripts, keys);
     }
 
     /**
@@ -148,55 +150,22 @@ public final class KeyedQueue {
         }
         // One enqueue_many call per partition and chunk: requests keep their order within a
         // partition, and a key never spans partitions, so each key's order is kept.
-        List<ScriptRunner.Call> calls = new ArrayList<>();
-        List<List<Integer>> members = new ArrayList<>();
-        List<Integer> waves = new ArrayList<>(); // per call: how many calls of its partition came before it
-        List<Integer> partitions = new ArrayList<>(); // per call
-        Map<Integer, Integer> callsOfPartition = new HashMap<>();
-        Map<Integer, Integer> openCall = new HashMap<>();
-        Map<Integer, Integer> openJobs = new HashMap<>();
-        List<List<byte[]>> args = new ArrayList<>();
-        for (int r = 0; r < requests.size(); r++) {
-            EnqueueRequest request = requests.get(r);
-            int p = keys.partitionIndex(request.key());
-            Integer c = openCall.get(p);
-            if (c == null || openJobs.get(p) + request.jobs().size() > MAX_JOBS_PER_ENQUEUE_MANY) {
-                PartitionKeys pk = keys.partition(p);
-                List<byte[]> a = new ArrayList<>(4 + 3 * requests.size() + jobCount(requests));
-                a.add(pk.prefixBytes());
-                a.add(num(p));
-                a.add(num(settings.dedupWindow().toMillis()));
-                // The calls of a batch are the same on a resend (same requests, same split), so
-                // their index names them.
-                a.add(bytes(batchDedupId == null ? "" : batchDedupId + "#" + calls.size()));
-                args.add(a);
-                calls.add(new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.seq(), pk.stats(), pk.bell()), a));
-                members.add(new ArrayList<>());
-                waves.add(callsOfPartition.merge(p, 1, Integer::sum) - 1);
-                partitions.add(p);
-                c = calls.size() - 1;
-                openCall.put(p, c);
-                openJobs.put(p, 0);
-            }
-            List<byte[]> a = args.get(c);
-            a.add(bytes(request.key()));
-            a.add(bytes(request.dedupId() == null ? "" : request.dedupId()));
-            a.add(num(request.jobs().size()));
-            for (NewJob job : request.jobs()) {
-                a.add(JobCodec.encodeBody(job));
-            }
-            members.get(c).add(r);
-            openJobs.merge(p, request.jobs().size(), Integer::sum);
+        List<PlannedCall> plan = plan(requests);
+        List<ScriptRunner.Call> calls = new ArrayList<>(plan.size());
+        for (int c = 0; c < plan.size(); c++) {
+            // The calls of a batch are the same on a resend (same requests, same split), so their
+            // index names them.
+            calls.add(enqueueManyCall(plan.get(c), requests, batchDedupId == null ? "" : batchDedupId + "#" + c));
         }
         // A key may span two calls of its partition only in a batch of over 5,000 jobs for it.
         // Such calls go in waves, one pipeline each, and a failed wave stops the batch: were
         // call n refused (OOM) and call n+1 applied, the resend would put n after n+1.
         Object[] replies = new Object[calls.size()];
-        int waveCount = waves.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        int waveCount = plan.stream().mapToInt(PlannedCall::wave).max().orElse(0) + 1;
         for (int w = 0; w < waveCount; w++) {
             List<Integer> inWave = new ArrayList<>();
             for (int c = 0; c < calls.size(); c++) {
-                if (waves.get(c) == w) {
+                if (plan.get(c).wave() == w) {
                     inWave.add(c);
                 }
             }
@@ -216,40 +185,85 @@ public final class KeyedQueue {
         }
         EnqueueResult[] out = new EnqueueResult[requests.size()];
         for (int c = 0; c < calls.size(); c++) {
-            readEnqueueMany((List<?>) replies[c], partitions.get(c), members.get(c), requests, out);
+            readEnqueueMany((List<?>) replies[c], plan.get(c), requests, out);
         }
         return List.of(out);
     }
 
-    private static int jobCount(List<EnqueueRequest> requests) {
-        int n = 0;
-        for (EnqueueRequest r : requests) {
-            n += r.jobs().size();
+    /** One enqueue_many call: its partition, its requests (indexes), their jobs, and its wave. */
+    private record PlannedCall(int partition, int wave, List<Integer> members, int jobs) {}
+
+    private List<PlannedCall> plan(List<EnqueueRequest> requests) {
+        List<Integer> partitionOf = new ArrayList<>();
+        List<Integer> waves = new ArrayList<>();
+        List<List<Integer>> members = new ArrayList<>();
+        List<Integer> jobs = new ArrayList<>();
+        Map<Integer, Integer> openCall = new HashMap<>();
+        Map<Integer, Integer> callsOfPartition = new HashMap<>();
+        for (int r = 0; r < requests.size(); r++) {
+            int n = requests.get(r).jobs().size();
+            int p = keys.partitionIndex(requests.get(r).key());
+            Integer c = openCall.get(p);
+            if (c == null || jobs.get(c) + n > MAX_JOBS_PER_ENQUEUE_MANY) {
+                c = members.size();
+                partitionOf.add(p);
+                waves.add(callsOfPartition.merge(p, 1, Integer::sum) - 1);
+                members.add(new ArrayList<>());
+                jobs.add(0);
+                openCall.put(p, c);
+            }
+            members.get(c).add(r);
+            jobs.set(c, jobs.get(c) + n);
         }
-        return Math.min(n, MAX_JOBS_PER_ENQUEUE_MANY);
+        List<PlannedCall> plan = new ArrayList<>(members.size());
+        for (int c = 0; c < members.size(); c++) {
+            plan.add(new PlannedCall(partitionOf.get(c), waves.get(c), members.get(c), jobs.get(c)));
+        }
+        return plan;
+    }
+
+    /** Stamps each job with its id (from a block of the partition's ids) and submit time. */
+    private ScriptRunner.Call enqueueManyCall(PlannedCall call, List<EnqueueRequest> requests, String callDedupId) {
+        PartitionKeys pk = keys.partition(call.partition());
+        IdBlocks.Range ids = idBlocks.take(call.partition(), call.jobs());
+        List<byte[]> a = new ArrayList<>(4 + 3 * call.members().size() + call.jobs());
+        a.add(pk.prefixBytes());
+        a.add(num(settings.dedupWindow().toMillis()));
+        a.add(bytes(callDedupId));
+        a.add(num(ids.firstSeq()));
+        long seq = ids.firstSeq();
+        for (int r : call.members()) {
+            EnqueueRequest request = requests.get(r);
+            a.add(bytes(request.key()));
+            a.add(bytes(request.dedupId() == null ? "" : request.dedupId()));
+            a.add(num(request.jobs().size()));
+            for (NewJob job : request.jobs()) {
+                a.add(JobCodec.encodeStored(job, JobIds.of(seq++, call.partition()), ids.redisTimeMs()));
+            }
+        }
+        return new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.stats(), pk.bell()), a);
     }
 
     /**
      * Reads one enqueue_many answer: {now, callStatus, callFirst, then (ordinal, status, first,
-     * count) for each group that did not take from the call's range, in ordinal order}. Every
-     * other group took the next ids of the range, in group order.
+     * count) for each group whose ids are not its place in the call's block, in ordinal order}.
      */
-    private static void readEnqueueMany(List<?> r, int partition, List<Integer> rs, List<EnqueueRequest> requests,
-            EnqueueResult[] out) {
+    private static void readEnqueueMany(List<?> r, PlannedCall call, List<EnqueueRequest> requests, EnqueueResult[] out) {
         long now = l(r, 0);
         boolean callDuplicate = ScriptStatus.of(l(r, 1)) == ScriptStatus.DUPLICATE;
         long cursor = l(r, 2);
         int next = 3; // the next exception's place in the answer
-        for (int m = 0; m < rs.size(); m++) {
-            EnqueueRequest request = requests.get(rs.get(m));
+        for (int m = 0; m < call.members().size(); m++) {
+            int index = call.members().get(m);
+            EnqueueRequest request = requests.get(index);
             if (next < r.size() && l(r, next) == m + 1) {
-                out[rs.get(m)] = new EnqueueResult(request.key(), partition,
+                out[index] = new EnqueueResult(request.key(), call.partition(),
                         ScriptStatus.of(l(r, next + 1)) == ScriptStatus.DUPLICATE, l(r, next + 2), (int) l(r, next + 3), now);
                 next += 4;
             } else {
-                out[rs.get(m)] = new EnqueueResult(request.key(), partition, callDuplicate, cursor, request.jobs().size(), now);
-                cursor += request.jobs().size();
+                out[index] = new EnqueueResult(request.key(), call.partition(), callDuplicate, cursor, request.jobs().size(), now);
             }
+            cursor += request.jobs().size();
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.HexFormat;
 public enum Script {
     ENQUEUE("enqueue", Memory.GROWS),
     ENQUEUE_MANY("enqueue_many", Memory.GROWS),
+    RESERVE_IDS("reserve_ids", Memory.GROWS), // only for enqueue_many, which a full Redis refuses anyway
     CLAIM("claim", Memory.DRAINS),
     ACK("ack", Memory.DRAINS),
     RENEW("renew", Memory.DRAINS),

@@ -1,53 +1,52 @@
 --[[
   enqueue_many: enqueue for many keys of one partition in one call: the gateway's batches cost
   one script call per partition instead of one per key. Each group is what enqueue.lua does for
-  one key, in argument order.
+  one key, in argument order, with one difference: the caller has already stamped each job's id
+  and submit time in front of its body (ids from a block it took with reserve_ids, time from
+  that block's Redis time), so the jobs go to RPUSH as they came, with no string built per job.
 
-  KEYS[1] ready  KEYS[2] seq  KEYS[3] stats  KEYS[4] bell
+  KEYS[1] ready  KEYS[2] stats  KEYS[3] bell
   (queue lists and dedup keys are built from the prefix: same slot)
 
   ARGV[1] prefix      `{ns:p}:`
-  ARGV[2] partition
-  ARGV[3] dedupTtlMs
-  ARGV[4] callDedupId ('' = none): covers every group without its own dedup id
-  ARGV[5..] groups, each: key, dedupId ('' = none), count, then count encoded bodies
+  ARGV[2] dedupTtlMs
+  ARGV[3] callDedupId ('' = none): covers every group without its own dedup id
+  ARGV[4] callFirst   first sequence number of the call's block: group n's jobs carry the ids of
+                      callFirst + (the jobs of the groups before n), in order
+  ARGV[5..] groups, each: key, dedupId ('' = none), count, then count stored jobs
 
-  Returns {nowMs, callStatus, callFirst, then for each group that did not take its jobs from
-  the call's range: ordinal (1-based), status, firstSeq, count}. Every other group took the next
-  `count` sequence numbers of the call's range, from callFirst in group order, with callStatus
-  (1 ENQUEUED, or 2 DUPLICATE for a resend of an applied call). Groups that did not take from the
-  range: a live own dedup id (2, its original ids), a repeat of an own dedup id earlier in this
-  call (2, that group's ids), or on a resend a group whose own dedup id had been live the first
-  time (2, its ids, or 0 if its key has expired since). The answer stays a few integers for a call
-  of hundreds of keys: a triple per group cost Redis and the gateway more than the enqueue.
+  Returns {nowMs, callStatus, callFirst, then for each group whose jobs are not the ones it
+  carries: ordinal (1-based), status, firstSeq, count}. Every other group's jobs are enqueued
+  (or, on a resend, were) under the ids of its place in the block that starts at the returned
+  callFirst, with callStatus: 1 ENQUEUED, or 2 DUPLICATE when the call's dedup id is live, and
+  then callFirst is the first call's. The exceptions: a live own dedup id (2, its original
+  ids), a repeat of an own dedup id earlier in this call (2, that group's ids), or on a resend a
+  group whose own dedup id had been live the first time (2, its ids, or 0 if its key has expired
+  since). The answer stays a few integers for a call of hundreds of keys: a triple per group
+  cost Redis and the gateway more than the enqueue.
 
-  Keeps: the same as enqueue for every group: a key whose list was empty becomes ready; jobs of
-  one group get consecutive ids; groups of one key are applied in argument order; a live dedup
-  id writes nothing for its group. The call's jobs take one consecutive range of sequence
-  numbers, in group order, so the call's dedup key needs only the first of them (and which of
-  the groups with their own ids took part) to answer a resend with the original ids: one small
-  key per call, not one per group.
+  Keeps: the same as enqueue for every group: a key whose list was empty becomes ready; groups
+  of one key are applied in argument order; a live dedup id writes nothing for its group. The
+  call's dedup key holds callFirst (and which of the groups with their own ids were enqueued), so
+  a resend is answered with every original id: one small key per call, not one per group.
 ]]
 -- @include common.lua
 
-local ready, seq, stats, bell = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local prefix, partition, dedupTtl, callDedupId = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local ready, stats, bell = KEYS[1], KEYS[2], KEYS[3]
+local prefix, dedupTtl, callDedupId, callFirst = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local nargs = #ARGV
 local now = now_ms()
 
--- First pass: the total the call takes, and the groups with their own dedup id (few; the
--- others need no table). An own id is live (seen: its original ids) or taken by an earlier
--- group of this same call (sameAs), which will have set it by then.
-local own = {}      -- ordinal -> {dedup, seen, sameAs, count}
+-- The groups with their own dedup id (few; the others need no table). An own id is live
+-- (seen: its original ids) or taken by an earlier group of this same call (sameAs).
+local own = {}      -- ordinal -> {dedup, seen, sameAs, first, count}
 local setHere = {}
-local total = 0
-local n = 0
-local i = 5
+local n, i, offset = 0, 5, 0
 while i <= nargs do
   n = n + 1
   local count = tonumber(ARGV[i + 2])
   if ARGV[i + 1] ~= '' then
-    local g = {dedup = prefix .. 'dedup:' .. ARGV[i + 1] .. '\n' .. ARGV[i], count = count}
+    local g = {dedup = prefix .. 'dedup:' .. ARGV[i + 1] .. '\n' .. ARGV[i], first = callFirst + offset, count = count}
     g.seen = redis.call('GET', g.dedup)
     if not g.seen then
       g.sameAs = setHere[g.dedup]
@@ -55,12 +54,12 @@ while i <= nargs do
     end
     own[n] = g
   end
-  if not own[n] or not (own[n].seen or own[n].sameAs) then total = total + count end
+  offset = offset + count
   i = i + 3 + count
 end
 local groupCount = n
 
-local out = {now, 1, 0}
+local out = {now, 1, callFirst}
 local function except(ordinal, status, first, count)
   out[#out + 1] = ordinal
   out[#out + 1] = status
@@ -90,15 +89,10 @@ if callSeen then
   return out
 end
 
-local cursor = 0
-if total > 0 then cursor = redis.call('INCRBY', seq, total) - total + 1 end
-out[3] = cursor
-local stamp = '\16' .. varint(now)
+local total = 0
 local tookOwn = {}
 local rang = false
-local jobs = {} -- reused: unpack takes only the first `count`
-n = 0
-i = 5
+n, i = 0, 5
 while i <= nargs do
   n = n + 1
   local key, count = ARGV[i], tonumber(ARGV[i + 2])
@@ -108,31 +102,20 @@ while i <= nargs do
   elseif g and g.sameAs then
     except(n, 2, g.sameAs.first, g.sameAs.count)
   else
-    local pushed
-    if count == 1 then
-      pushed = redis.call('RPUSH', prefix .. 'q:' .. key,
-        '\8' .. varint(cursor * 1024 + partition) .. stamp .. ARGV[i + 3])
-    else
-      for j = 1, count do
-        jobs[j] = '\8' .. varint((cursor + j - 1) * 1024 + partition) .. stamp .. ARGV[i + 2 + j]
-      end
-      pushed = redis.call('RPUSH', prefix .. 'q:' .. key, unpack(jobs, 1, count))
-    end
-    if pushed == count then
+    if redis.call('RPUSH', prefix .. 'q:' .. key, unpack(ARGV, i + 3, i + 2 + count)) == count then
       redis.call('ZADD', ready, now, key)
       rang = true
     end
     if g then
-      g.first = cursor
-      redis.call('SET', g.dedup, cursor .. ':' .. count, 'PX', dedupTtl)
+      redis.call('SET', g.dedup, g.first .. ':' .. count, 'PX', dedupTtl)
       tookOwn[#tookOwn + 1] = n
     end
-    cursor = cursor + count
+    total = total + count
   end
   i = i + 3 + count
 end
 if callDedup then
-  local value = tostring(out[3])
+  local value = tostring(callFirst)
   if #tookOwn > 0 then value = value .. '|' .. table.concat(tookOwn, ',') end
   redis.call('SET', callDedup, value, 'PX', dedupTtl)
 end

@@ -118,6 +118,7 @@ class EnqueueScriptTest extends QueueTestSupport {
         long[] sequences = {0, 1L << 3, 1L << 11, 1L << 18, 1L << 25, 1L << 32, 1L << 39, (1L << 42) - 2};
         for (long seq : sequences) {
             redis.client().set(queue.keys().partition(0).seq(), Long.toString(seq).getBytes(UTF_8));
+            open(); // a fresh queue: its first enqueueAll takes a block from the counter just set
             EnqueueResult one = queue.enqueue(EnqueueRequest.of("single-" + seq, new byte[] {1}));
             EnqueueResult many = queue.enqueueAll(List.of(EnqueueRequest.of("many-" + seq, new byte[] {2}))).getFirst();
             assertThat(one.firstSequence()).isEqualTo(seq + 1);
@@ -159,7 +160,8 @@ class EnqueueScriptTest extends QueueTestSupport {
         List<EnqueueResult> first = queue.enqueueAll(batch, "session-1:7");
         RedisDump before = dump();
         List<EnqueueResult> again = queue.enqueueAll(batch, "session-1:7");
-        assertThat(dump()).as("nothing written twice").isEqualTo(before);
+        // Only the sequence counters move: the resend took a block of ids that it did not use.
+        assertThat(dump().without(":seq")).as("nothing written twice").isEqualTo(before.without(":seq"));
         for (int i = 0; i < batch.size(); i++) {
             assertThat(again.get(i).duplicate()).isTrue();
             assertThat(again.get(i).jobIds()).as("request " + i).isEqualTo(first.get(i).jobIds());
@@ -176,7 +178,8 @@ class EnqueueScriptTest extends QueueTestSupport {
         List<EnqueueResult> first = queue.enqueueAll(batch, "b:1");
         assertThat(first.get(1).duplicate()).isTrue();
         assertThat(first.get(1).jobIds()).isEqualTo(earlier.jobIds());
-        assertThat(first.get(2).jobId(0)).isEqualTo(first.get(0).jobId(0) + 1024);
+        // The duplicate group keeps its place in the call's block of ids, unused.
+        assertThat(first.get(2).jobId(0)).isEqualTo(first.get(0).jobId(0) + 2 * 1024);
         List<EnqueueResult> again = queue.enqueueAll(batch, "b:1");
         for (int i = 0; i < 3; i++) {
             assertThat(again.get(i).jobIds()).isEqualTo(first.get(i).jobIds());

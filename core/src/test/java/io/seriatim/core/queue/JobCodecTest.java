@@ -26,6 +26,23 @@ class JobCodecTest {
     }
 
     @Test
+    void aStoredJobWrittenByHandIsTheBytesProtobufWrites() throws Exception {
+        long[] ids = {1025, 1L << 20, (1L << 53) - 1};
+        for (long id : ids) {
+            for (byte[] payload : new byte[][] {{}, {7}, new byte[300]}) {
+                byte[] stored = JobCodec.encodeStored(NewJob.of(payload), id, 1_763_900_000_123L);
+                assertThat(stored).isEqualTo(StoredJob.newBuilder().setId(id).setSubmittedAtMs(1_763_900_000_123L)
+                        .setPayload(ByteString.copyFrom(payload)).build().toByteArray());
+            }
+        }
+        byte[] withHeaders = JobCodec.encodeStored(new NewJob(new byte[] {1}, Map.of("h", "v")), 2048, 5);
+        StoredJob parsed = StoredJob.parseFrom(withHeaders);
+        assertThat(parsed.getId()).isEqualTo(2048);
+        assertThat(parsed.getSubmittedAtMs()).isEqualTo(5);
+        assertThat(parsed.getHeadersMap()).containsExactly(Map.entry("h", "v"));
+    }
+
+    @Test
     void aBodyWithHeadersKeepsThem() throws Exception {
         byte[] body = JobCodec.encodeBody(new NewJob(new byte[] {1, 2}, Map.of("trace", "abc", "tenant", "")));
         StoredJob parsed = StoredJob.parseFrom(body);

@@ -25,6 +25,13 @@ import redis.clients.jedis.resps.Tuple;
  */
 record RedisDump(Map<String, String> entries) {
 
+    /** The same without the keys whose names end with {@code suffix}. */
+    RedisDump without(String suffix) {
+        Map<String, String> kept = new java.util.TreeMap<>(entries);
+        kept.keySet().removeIf(k -> k.endsWith(suffix));
+        return new RedisDump(kept);
+    }
+
     static RedisDump of(UnifiedJedis redis) {
         List<byte[]> keys = new ArrayList<>();
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;

@@ -1,0 +1,76 @@
+package io.seriatim.core.queue;
+
+import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.script.Script;
+import io.seriatim.core.script.ScriptRunner;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Blocks of job sequence numbers, one per partition, taken from Redis ({@code reserve_ids.lua})
+ * so that {@code enqueue_many} gets its jobs with ids and submit times already stamped: stamping
+ * in Lua cost Redis more than the enqueue itself.
+ *
+ * <p>The submit time is the Redis time the block came with, advanced by this process' monotonic
+ * clock; a block is used for at most {@link #MAX_AGE_NANOS}, so the stamp stays within about a
+ * millisecond of Redis' clock. A block that aged out is replaced by one twice the size of what
+ * was used from it, and a used-up block by one twice its size (up to {@link #MAX_BLOCK}): an idle
+ * process wastes few numbers, a busy one asks Redis rarely.
+ *
+ * <p>Thread-safe: callers of one partition queue on its lock, held across the one Redis call
+ * that renews a block.
+ */
+final class IdBlocks {
+    static final int MAX_BLOCK = 65_536;
+    static final long MAX_AGE_NANOS = 1_000_000_000L;
+
+    /** The first of {@code count} consecutive sequence numbers, and the Redis time to stamp. */
+    record Range(long firstSeq, long redisTimeMs) {}
+
+    private static final class Block {
+        long next;
+        long end; // exclusive
+        long first;
+        long redisTimeMs;
+        long takenNanos;
+    }
+
+    private final ScriptRunner scripts;
+    private final NamespaceKeys keys;
+    private final Block[] blocks;
+
+    IdBlocks(ScriptRunner scripts, NamespaceKeys keys) {
+        this.scripts = scripts;
+        this.keys = keys;
+        this.blocks = new Block[keys.partitionCount()];
+        for (int p = 0; p < blocks.length; p++) {
+            blocks[p] = new Block();
+        }
+    }
+
+    Range take(int partition, int count) {
+        Block b = blocks[partition];
+        synchronized (b) {
+            long now = System.nanoTime();
+            boolean aged = now - b.takenNanos > MAX_AGE_NANOS;
+            if (b.end == 0 || aged || b.next + count > b.end) {
+                long used = b.next - b.first;
+                long size = aged ? 2 * used : 2 * (b.end - b.first);
+                renew(b, partition, (int) Math.max(count, Math.min(MAX_BLOCK, size)), now);
+            }
+            long first = b.next;
+            b.next += count;
+            return new Range(first, b.redisTimeMs + (now - b.takenNanos) / 1_000_000);
+        }
+    }
+
+    private void renew(Block b, int partition, int size, long now) {
+        List<?> reply = (List<?>) scripts.run(Script.RESERVE_IDS, List.of(keys.partition(partition).seq()),
+                List.of(Integer.toString(size).getBytes(StandardCharsets.US_ASCII)));
+        b.first = (Long) reply.get(0);
+        b.next = b.first;
+        b.end = b.first + size;
+        b.redisTimeMs = (Long) reply.get(1);
+        b.takenNanos = now;
+    }
+}

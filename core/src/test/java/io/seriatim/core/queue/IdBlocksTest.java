@@ -1,0 +1,77 @@
+package io.seriatim.core.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seriatim.core.settings.NamespaceSettings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+
+/** reserve_ids and the blocks enqueueAll stamps its jobs from. */
+class IdBlocksTest extends QueueTestSupport {
+    @Test
+    void idsFromBlocksOfManyQueuesAndFromTheScriptsNeverRepeat() {
+        long seed = System.nanoTime();
+        System.out.println("IdBlocksTest seed " + seed);
+        Random random = new Random(seed);
+        NamespaceSettings.Builder ns = NamespaceSettings.builder("ids").partitions(2);
+        // Three "gateways" with blocks of their own, and the single-key path that stamps in Lua.
+        List<KeyedQueue> gateways = List.of(KeyedQueue.open(redis.client(), ns.build()),
+                KeyedQueue.open(redis.client(), ns.build()), KeyedQueue.open(redis.client(), ns.build()));
+        open(ns);
+        Set<Long> ids = new HashSet<>();
+        int jobs = 0;
+        for (int round = 0; round < 300; round++) {
+            List<EnqueueRequest> batch = new ArrayList<>();
+            for (int j = random.nextInt(40); j >= 0; j--) {
+                batch.add(EnqueueRequest.of("k" + random.nextInt(20), new byte[] {(byte) j}));
+            }
+            List<EnqueueResult> results = random.nextInt(4) == 0 ? List.of(queue.enqueue(batch.getFirst()))
+                    : gateways.get(random.nextInt(3)).enqueueAll(batch);
+            for (EnqueueResult r : results) {
+                for (long id : r.jobIds()) {
+                    assertThat(ids.add(id)).as("id %d handed out once", id).isTrue();
+                    jobs++;
+                }
+            }
+        }
+        assertThat(queue.counts().pendingJobs()).isEqualTo(jobs);
+    }
+
+    @Test
+    void stampedSubmitTimesFollowTheRedisClockAcrossAgedBlocks() throws Exception {
+        open();
+        for (int i = 0; i < 3; i++) {
+            long before = queue.redisTimeMs();
+            queue.enqueueAll(List.of(EnqueueRequest.of("k" + i, new byte[] {1})));
+            long after = queue.redisTimeMs();
+            Job job = claimOne("w", 1).jobs().getFirst();
+            // The stamp is the block's Redis time plus this process' elapsed time: within a
+            // millisecond of Redis' own clock (ms truncation on both sides).
+            assertThat(job.submittedAtMs()).isBetween(before - 1, after + 1);
+            Thread.sleep(i == 1 ? 1_100 : 50); // once past the block's 1 s life: a new block and time
+        }
+    }
+
+    @Test
+    void aBusyQueueAsksRedisForIdsRarely() {
+        open();
+        redis.client().sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+        for (int i = 0; i < 200; i++) {
+            List<EnqueueRequest> batch = new ArrayList<>();
+            for (int k = 0; k < 100; k++) {
+                batch.add(EnqueueRequest.of("k" + k, new byte[] {1}));
+            }
+            queue.enqueueAll(batch);
+        }
+        // 20,000 ids in blocks that double from 100: about 8 reservations, not 200.
+        String stats = redis.client().info("commandstats");
+        long reserves = stats.lines().filter(l -> l.startsWith("cmdstat_incrby:")).mapToLong(l ->
+                Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',')))).sum();
+        assertThat(reserves).isBetween(1L, 12L);
+    }
+}
