@@ -84,8 +84,8 @@ public final class Producer implements AutoCloseable {
     /** Batches sent on the current connection and not answered. Guarded by lock. */
     private final TreeMap<Long, Batch> unanswered = new TreeMap<>();
     private Channel ready; // guarded by lock: the connection once Hello was answered, else null
-    private boolean closing; // guarded by lock
-    private SubmitException fatal; // guarded by lock: the gateway refused us for good
+    private volatile boolean closing; // written under lock
+    private volatile SubmitException fatal; // written under lock: the gateway refused us for good
     private long nextRequestId = 1; // sender thread only
     private long reconnectDelayMs = 50; // I/O thread only
 
@@ -139,15 +139,11 @@ public final class Producer implements AutoCloseable {
     /** Submits a job with headers, a delay or run-at time, or your own dedup id. */
     public CompletableFuture<Long> submit(String key, byte[] payload, SubmitOptions options) {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        lock.lock();
-        try {
-            if (closing || fatal != null) {
-                future.completeExceptionally(fatal != null ? fatal
-                        : new SubmitException(SubmitException.Code.CLOSED, "producer is closed"));
-                return future;
-            }
-        } finally {
-            lock.unlock();
+        SubmitException refused = fatal; // volatile reads: no lock on the submit path
+        if (refused != null || closing) {
+            future.completeExceptionally(refused != null ? refused
+                    : new SubmitException(SubmitException.Code.CLOSED, "producer is closed"));
+            return future;
         }
         SubmitJob.Builder job = SubmitJob.newBuilder().setKey(key).setPayload(ByteString.copyFrom(payload));
         if (!options.headers().isEmpty()) {
