@@ -1,6 +1,8 @@
 package io.seriatim.cli.bench;
 
 import com.codahale.metrics.MetricRegistry;
+import io.seriatim.core.queue.EnqueueRequest;
+import io.seriatim.core.queue.NewJob;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.producer.client.Producer;
 import io.seriatim.producer.client.ProducerSettings;
@@ -174,6 +176,41 @@ final class Scenarios {
                     "jobs/script call", expected / (double) env.scriptCalls(),
                     "redis bytes/job over payload", bytesPerJob), ordered && pending == expected
                     && failed.sum() == 0, pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN"));
+        }
+    }
+
+    /**
+     * Scenario 2, without the client and the gateway: the gateway's calls (batches of 2,000 jobs
+     * over 1,000 keys) made straight through {@code KeyedQueue.enqueueAll} from one thread. Redis
+     * then shares the machine only with that thread, so its script time per job is what Redis
+     * costs, not Redis waiting for a core (under the full submit scenario, commandstats' times
+     * include the moments Redis was preempted mid-script).
+     */
+    static Result enqueueDirect(int keys, long total) throws Exception {
+        try (BenchEnv env = new BenchEnv(namespace())) {
+            String[] names = new String[keys];
+            byte[][] heads = new byte[keys][];
+            for (int k = 0; k < keys; k++) {
+                names[k] = "key-" + k;
+                heads[k] = (names[k] + ":").getBytes(StandardCharsets.UTF_8);
+            }
+            env.resetStats();
+            long start = System.nanoTime();
+            List<EnqueueRequest> batch = new ArrayList<>(2000);
+            for (long i = 0; i < total; i++) {
+                int k = (int) (i % keys);
+                batch.add(new EnqueueRequest(names[k], List.of(NewJob.of(BenchEnv.payload(heads[k], i / keys + 1, 100))), null));
+                if (batch.size() == 2000 || i == total - 1) {
+                    env.queue.enqueueAll(batch, "direct:" + i, 0, Duration.ZERO);
+                    batch.clear();
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long pending = env.queue.counts().pendingJobs();
+            return new Result("enqueue (no gateway)", Map.of("jobs/s", total / seconds,
+                    "redis us/job", env.scriptMicros() / (double) total,
+                    "jobs/script call", total / (double) env.scriptCalls()), pending == total,
+                    pending + "/" + total + " in Redis");
         }
     }
 

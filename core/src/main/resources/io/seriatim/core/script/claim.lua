@@ -37,11 +37,14 @@ if redis.call('EXISTS', paused) == 1 then
 end
 
 local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, maxKeys)
+-- The due keys are the lowest-ranked members, so one ZREMRANGEBYRANK removes them all: one
+-- O(log N) descent instead of one per key, which kept a claim's cost from staying flat as the
+-- ready set grew to a million keys.
+if #due > 0 then redis.call('ZREMRANGEBYRANK', ready, 0, #due - 1) end
 local out = {now, -1, 0}
 local granted = 0
 local deadline = now + leaseMs
 for _, key in ipairs(due) do
-  redis.call('ZREM', ready, key)
   local jobs = redis.call('LRANGE', prefix .. 'q:' .. key, 0, batch - 1)
   if #jobs > 0 then
     local fence = redis.call('INCR', fenceKey)
