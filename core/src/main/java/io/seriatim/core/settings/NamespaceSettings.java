@@ -33,6 +33,13 @@ public record NamespaceSettings(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     public static final int MAX_PARTITIONS = 1024;
 
+    /**
+     * 512 MiB less 64 KiB: a stored job is its payload plus id, time and headers, and the whole
+     * must fit in one Redis argument (proto-max-bulk-len, 512 MiB by default); a payload of the
+     * full 512 MiB would pass validation and then fail in Redis on every resend.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 512 * 1024 * 1024 - 64 * 1024;
+
     public NamespaceSettings {
         Objects.requireNonNull(failurePolicy, "failurePolicy");
         Objects.requireNonNull(fairnessTime, "fairnessTime");
@@ -40,7 +47,7 @@ public record NamespaceSettings(
         checkName(name);
         range("partitions", partitions, 1, MAX_PARTITIONS);
         range("maxKeyBytes", maxKeyBytes, 1, 64 * 1024);
-        range("maxPayloadBytes", maxPayloadBytes, 1, 512 * 1024 * 1024);
+        range("maxPayloadBytes", maxPayloadBytes, 1, MAX_PAYLOAD_BYTES);
         range("maxHeaders", maxHeaders, 0, 1024);
         range("maxAttempts", maxAttempts, 1, 1_000_000);
         range("fairnessJobs", fairnessJobs, 0, Integer.MAX_VALUE);
@@ -105,9 +112,9 @@ public record NamespaceSettings(
             return this;
         }
 
-        /** Largest payload in bytes; default 1 MiB, at most 512 MiB (Redis' own string limit). */
+        /** Largest payload in bytes; default 1 MiB, at most {@link #MAX_PAYLOAD_BYTES}. */
         public Builder maxPayloadBytes(int maxPayloadBytes) {
-            range("maxPayloadBytes", maxPayloadBytes, 1, 512 * 1024 * 1024);
+            range("maxPayloadBytes", maxPayloadBytes, 1, MAX_PAYLOAD_BYTES);
             this.maxPayloadBytes = maxPayloadBytes;
             return this;
         }
