@@ -56,6 +56,19 @@ final class BenchEnv implements AutoCloseable {
         return out;
     }
 
+    /** Whether every 50th key's list ("key-N") holds its jobs in submit order 1, 2, 3, ... */
+    boolean listsInOrder(int keys) {
+        for (int k = 0; k < keys; k += Math.max(1, keys / 50)) {
+            long expect = 1;
+            for (var job : queue.inspect("key-" + k, 100_000).head()) {
+                if (seq(job.payload()) != expect++) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Parses the seq back out of a payload made by {@link #payload}. */
     static long seq(byte[] payload) {
         String s = new String(payload, StandardCharsets.UTF_8).strip();

@@ -161,13 +161,7 @@ final class Scenarios {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long pending = env.queue.counts().pendingJobs();
-            boolean ordered = true;
-            for (int k = 0; k < keys && ordered; k += Math.max(1, keys / 50)) {
-                long expect = 1;
-                for (var job : env.queue.inspect("key-" + k, 100_000).head()) {
-                    ordered &= BenchEnv.seq(job.payload()) == expect++;
-                }
-            }
+            boolean ordered = env.listsInOrder(keys);
             long expected = total / clients * clients;
             // Through the gateway, so this counts the dedup keys that make resends safe, too.
             double bytesPerJob = (env.info("memory", "used_memory") - memoryBefore) / (double) expected - 100;
@@ -207,10 +201,11 @@ final class Scenarios {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long pending = env.queue.counts().pendingJobs();
+            boolean ordered = env.listsInOrder(keys);
             return new Result("enqueue (no gateway)", Map.of("jobs/s", total / seconds,
                     "redis us/job", env.scriptMicros() / (double) total,
-                    "jobs/script call", total / (double) env.scriptCalls()), pending == total,
-                    pending + "/" + total + " in Redis");
+                    "jobs/script call", total / (double) env.scriptCalls()), pending == total && ordered,
+                    pending + "/" + total + " in Redis, order " + (ordered ? "held" : "BROKEN"));
         }
     }
 

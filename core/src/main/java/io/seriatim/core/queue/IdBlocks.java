@@ -13,9 +13,13 @@ import java.util.List;
  *
  * <p>The submit time is the Redis time the block came with, advanced by this process' monotonic
  * clock; a block is used for at most {@link #MAX_AGE_NANOS}, so the stamp stays within about a
- * millisecond of Redis' clock. A block that aged out is replaced by one twice the size of what
- * was used from it, and a used-up block by one twice its size (up to {@link #MAX_BLOCK}): an idle
- * process wastes few numbers, a busy one asks Redis rarely.
+ * millisecond of Redis' clock when the call is planned. A block that aged out is replaced by one
+ * of about what was used from it, and a used-up block by one twice its size (up to
+ * {@link #MAX_BLOCK}): an idle process wastes few numbers, a busy one asks Redis rarely.
+ *
+ * <p>Should Redis lose a block (its last writes lost in a restart, a failover, a flush), the
+ * counter would hand its numbers out again: {@code enqueue_many} checks the block's marker and
+ * refuses such jobs, and the caller {@link #forget forgets} the block and stamps them again.
  *
  * <p>Thread-safe: callers of one partition queue on its lock, held across the one Redis call
  * that renews a block.
@@ -23,9 +27,18 @@ import java.util.List;
 final class IdBlocks {
     static final int MAX_BLOCK = 65_536;
     static final long MAX_AGE_NANOS = 1_000_000_000L;
+    /**
+     * How long Redis keeps a block's marker: the block's life plus room for a batch whose later
+     * waves wait on replication before they reach Redis. A call that comes later is refused and
+     * stamped again, which costs a round trip, not a job.
+     */
+    static final long MARKER_TTL_MS = 30_000;
 
-    /** The first of {@code count} consecutive sequence numbers, and the Redis time to stamp. */
-    record Range(long firstSeq, long redisTimeMs) {}
+    /**
+     * The first of {@code count} consecutive sequence numbers, the block they are from (its
+     * marker in Redis proves the block still counts), and the Redis time to stamp.
+     */
+    record Range(long firstSeq, long blockFirst, long redisTimeMs) {}
 
     private static final class Block {
         long next;
@@ -54,19 +67,36 @@ final class IdBlocks {
             long now = System.nanoTime();
             boolean aged = now - b.takenNanos > MAX_AGE_NANOS;
             if (b.end == 0 || aged || b.next + count > b.end) {
+                // An aged block is followed by about what was used from it (a steady rate wastes
+                // little); a used-up one by twice its size (a busy partition asks Redis rarely).
                 long used = b.next - b.first;
-                long size = aged ? 2 * used : 2 * (b.end - b.first);
+                long size = aged ? used + count : 2 * (b.end - b.first);
                 renew(b, partition, (int) Math.max(count, Math.min(MAX_BLOCK, size)), now);
             }
             long first = b.next;
             b.next += count;
-            return new Range(first, b.redisTimeMs + (now - b.takenNanos) / 1_000_000);
+            return new Range(first, b.first, b.redisTimeMs + (now - b.takenNanos) / 1_000_000);
         }
     }
 
+    /** Drops the partition's block: Redis has lost it, so its numbers may be handed out again. */
+    void forget(int partition) {
+        Block b = blocks[partition];
+        synchronized (b) {
+            b.end = 0;
+            b.next = 0;
+            b.first = 0;
+        }
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private void renew(Block b, int partition, int size, long now) {
-        List<?> reply = (List<?>) scripts.run(Script.RESERVE_IDS, List.of(keys.partition(partition).seq()),
-                List.of(Integer.toString(size).getBytes(StandardCharsets.US_ASCII)));
+        var pk = keys.partition(partition);
+        List<?> reply = (List<?>) scripts.run(Script.RESERVE_IDS, List.of(pk.seq()), List.of(pk.prefixBytes(),
+                ascii(size), ascii(MARKER_TTL_MS)));
         b.first = (Long) reply.get(0);
         b.next = b.first;
         b.end = b.first + size;

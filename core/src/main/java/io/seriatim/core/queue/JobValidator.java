@@ -11,6 +11,13 @@ public final class JobValidator {
     /** Jobs per enqueue call: the script passes them to RPUSH as arguments (Lua stack bound). */
     public static final int MAX_JOBS_PER_CALL = 1000;
     public static final int MAX_DEDUP_ID_CHARS = 256;
+    /**
+     * A stored job is one Redis value: at most proto-max-bulk-len (512 MiB by default). Past it,
+     * Redis would refuse the job on every resend; refused here, the caller hears why at once.
+     */
+    static final long MAX_STORED_BYTES = 512L * 1024 * 1024;
+    private static final int STORED_OVERHEAD_BYTES = 32; // id, time and the payload's tag and length
+    private static final int HEADER_OVERHEAD_BYTES = 16; // a map entry's tags and lengths
 
     private final NamespaceSettings settings;
 
@@ -63,10 +70,16 @@ public final class JobValidator {
         if (headers.size() > settings.maxHeaders()) {
             throw new InvalidJobException(headers.size() + " headers, over the limit of " + settings.maxHeaders());
         }
+        long stored = job.payload().length + STORED_OVERHEAD_BYTES;
         for (var h : headers.entrySet()) {
             if (h.getKey().isEmpty()) {
                 throw new InvalidJobException("header names must not be empty");
             }
+            stored += utf8Length(h.getKey()) + utf8Length(h.getValue()) + HEADER_OVERHEAD_BYTES;
+        }
+        if (stored > MAX_STORED_BYTES) {
+            throw new InvalidJobException("job is " + stored + " bytes with its headers, over Redis' limit of "
+                    + MAX_STORED_BYTES + " bytes for one value");
         }
     }
 

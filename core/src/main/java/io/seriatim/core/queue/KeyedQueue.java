@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.core.script.ScriptStatus;
@@ -151,40 +152,56 @@ public final class KeyedQueue {
         // One enqueue_many call per partition and chunk: requests keep their order within a
         // partition, and a key never spans partitions, so each key's order is kept.
         List<PlannedCall> plan = plan(requests);
-        List<ScriptRunner.Call> calls = new ArrayList<>(plan.size());
-        for (int c = 0; c < plan.size(); c++) {
-            // The calls of a batch are the same on a resend (same requests, same split), so their
-            // index names them.
-            calls.add(enqueueManyCall(plan.get(c), requests, batchDedupId == null ? "" : batchDedupId + "#" + c));
-        }
         // A key may span two calls of its partition only in a batch of over 5,000 jobs for it.
         // Such calls go in waves, one pipeline each, and a failed wave stops the batch: were
-        // call n refused (OOM) and call n+1 applied, the resend would put n after n+1.
-        Object[] replies = new Object[calls.size()];
+        // call n refused (OOM) and call n+1 applied, the resend would put n after n+1. Each wave
+        // is stamped just before it goes, and a call whose id block Redis has lost (IDS_LOST:
+        // it wrote nothing) is stamped from a new block and sent again.
+        Object[] replies = new Object[plan.size()];
         int waveCount = plan.stream().mapToInt(PlannedCall::wave).max().orElse(0) + 1;
         for (int w = 0; w < waveCount; w++) {
-            List<Integer> inWave = new ArrayList<>();
-            for (int c = 0; c < calls.size(); c++) {
+            List<Integer> pending = new ArrayList<>();
+            for (int c = 0; c < plan.size(); c++) {
                 if (plan.get(c).wave() == w) {
-                    inWave.add(c);
+                    pending.add(c);
                 }
             }
-            List<Object> got = scripts.runAll(inWave.stream().map(calls::get).toList(), replicas, timeout.toMillis());
-            for (int i = 0; i < inWave.size(); i++) {
-                if (got.get(i) instanceof JedisDataException e) {
-                    throw e;
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                List<ScriptRunner.Call> calls = new ArrayList<>(pending.size());
+                for (int c : pending) {
+                    // The calls of a batch are the same on a resend (same requests, same
+                    // split), so their index names them.
+                    calls.add(enqueueManyCall(plan.get(c), requests, batchDedupId == null ? "" : batchDedupId + "#" + c));
                 }
-                replies[inWave.get(i)] = got.get(i);
-            }
-            if (replicas > 0) {
-                long reached = (Long) got.getLast();
-                if (reached < replicas) {
-                    throw new NotReplicatedException(reached, replicas, timeout);
+                List<Object> got = scripts.runAll(calls, replicas, timeout.toMillis());
+                List<Integer> lost = new ArrayList<>();
+                for (int i = 0; i < pending.size(); i++) {
+                    if (got.get(i) instanceof JedisDataException e) {
+                        throw e;
+                    }
+                    int c = pending.get(i);
+                    if (ScriptStatus.of(l((List<?>) got.get(i), 1)) == ScriptStatus.IDS_LOST) {
+                        idBlocks.forget(plan.get(c).partition());
+                        lost.add(c);
+                    } else {
+                        replies[c] = got.get(i);
+                    }
                 }
+                if (replicas > 0) {
+                    long reached = (Long) got.getLast();
+                    if (reached < replicas) {
+                        throw new NotReplicatedException(reached, replicas, timeout);
+                    }
+                }
+                if (!lost.isEmpty() && attempt == 3) {
+                    throw new RedisUnavailableException("Redis lost the id blocks of this batch three times in a row "
+                            + "(restarting, failing over or being flushed?): nothing of the affected calls was written", null);
+                }
+                pending = lost;
             }
         }
         EnqueueResult[] out = new EnqueueResult[requests.size()];
-        for (int c = 0; c < calls.size(); c++) {
+        for (int c = 0; c < plan.size(); c++) {
             readEnqueueMany((List<?>) replies[c], plan.get(c), requests, out);
         }
         return List.of(out);
@@ -231,6 +248,7 @@ public final class KeyedQueue {
         a.add(num(settings.dedupWindow().toMillis()));
         a.add(bytes(callDedupId));
         a.add(num(ids.firstSeq()));
+        a.add(num(ids.blockFirst()));
         long seq = ids.firstSeq();
         for (int r : call.members()) {
             EnqueueRequest request = requests.get(r);

@@ -20,7 +20,12 @@ public enum ScriptStatus {
     HEAD_MISMATCH(-2),
     NOT_FOUND(-3),
     NOT_PARKED(-4),
-    ALREADY_PARKED(-5);
+    ALREADY_PARKED(-5),
+    /**
+     * enqueue_many: Redis no longer has the id block the jobs were stamped from (a restart that
+     * lost its last writes, a failover, a flush): nothing changed; stamp again from a new block.
+     */
+    IDS_LOST(-6);
 
     private final int code;
 

@@ -11,11 +11,14 @@
   ARGV[1] prefix      `{ns:p}:`
   ARGV[2] dedupTtlMs
   ARGV[3] callDedupId ('' = none): covers every group without its own dedup id
-  ARGV[4] callFirst   first sequence number of the call's block: group n's jobs carry the ids of
+  ARGV[4] callFirst   first sequence number of the call's range: group n's jobs carry the ids of
                       callFirst + (the jobs of the groups before n), in order
-  ARGV[5..] groups, each: key, dedupId ('' = none), count, then count stored jobs
+  ARGV[5] blockFirst  first number of the reserve_ids block the range is from: its marker must
+                      still exist, or Redis has lost the block (see reserve_ids.lua)
+  ARGV[6..] groups, each: key, dedupId ('' = none), count, then count stored jobs
 
-  Returns {nowMs, callStatus, callFirst, then for each group whose jobs are not the ones it
+  Returns {nowMs, -6 IDS_LOST, 0} and writes nothing when the block's marker is gone and this is
+  not a resend of an applied call. Otherwise {nowMs, callStatus, callFirst, then for each group whose jobs are not the ones it
   carries: ordinal (1-based), status, firstSeq, count}. Every other group's jobs are enqueued
   (or, on a resend, were) under the ids of its place in the block that starts at the returned
   callFirst, with callStatus: 1 ENQUEUED, or 2 DUPLICATE when the call's dedup id is live, and
@@ -41,7 +44,7 @@ local now = now_ms()
 -- (seen: its original ids) or taken by an earlier group of this same call (sameAs).
 local own = {}      -- ordinal -> {dedup, seen, sameAs, first, count}
 local setHere = {}
-local n, i, offset = 0, 5, 0
+local n, i, offset = 0, 6, 0
 while i <= nargs do
   n = n + 1
   local count = tonumber(ARGV[i + 2])
@@ -89,10 +92,14 @@ if callSeen then
   return out
 end
 
+if redis.call('EXISTS', prefix .. 'ids:' .. ARGV[5]) == 0 then
+  return {now, -6, 0}
+end
+
 local total = 0
 local tookOwn = {}
 local rang = false
-n, i = 0, 5
+n, i = 0, 6
 while i <= nargs do
   n = n + 1
   local key, count = ARGV[i], tonumber(ARGV[i + 2])

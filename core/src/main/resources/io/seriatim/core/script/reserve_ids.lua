@@ -4,18 +4,31 @@
   Stamping in Lua cost more Redis time than the enqueue around it (a varint and a string
   concatenation per job); a block is one INCRBY for thousands of jobs.
 
-  KEYS[1] seq   the partition's sequence counter (`{ns:p}:seq`)
+  KEYS[1] seq     the partition's sequence counter (`{ns:p}:seq`)
+  (the block's marker `{ns:p}:ids:<firstSeq>` is built from the prefix: same slot; it is
+  written with the INCRBY, so Redis loses both or neither)
 
-  ARGV[1] count  how many sequence numbers, >= 1
+  ARGV[1] prefix  `{ns:p}:`
+  ARGV[2] count   how many sequence numbers, >= 1
+  ARGV[3] markerTtlMs  longer than the caller uses a block
 
-  Returns {firstSeq, nowMs}: the block is firstSeq .. firstSeq + count - 1.
+  Returns {firstSeq, nowMs}: the block is firstSeq .. firstSeq + count - 1. Fails when the
+  partition's sequence space (2^43 numbers: ids must stay exact in Lua's doubles) is used up.
 
   Keeps: blocks never overlap, with each other or with the numbers enqueue, enqueue_delayed and
-  schedule_fire take one by one from the same counter: every job id is handed out once (as long
-  as Redis keeps the counter; see docs/redis-layout.md on AOF everysec).
+  schedule_fire take one by one from the same counter: every job id is handed out once. A block
+  is used only while its marker lives: should Redis lose the INCRBY (a restart that lost its
+  last second of AOF everysec, a failover to a replica that lagged, a flush), it loses the
+  marker too, and enqueue_many refuses jobs stamped from that block (IDS_LOST) instead of
+  storing an id that the counter will hand out again.
 ]]
 -- @include common.lua
 
-local count = tonumber(ARGV[1])
+local prefix, count, markerTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local last = redis.call('INCRBY', KEYS[1], count)
-return {last - count + 1, now_ms()}
+if last >= 8796093022208 then -- 2^43
+  return redis.error_reply('ERR the job sequence space of ' .. KEYS[1] .. ' is used up')
+end
+local first = last - count + 1
+redis.call('SET', prefix .. 'ids:' .. first, count, 'PX', markerTtl)
+return {first, now_ms()}

@@ -43,6 +43,29 @@ class IdBlocksTest extends QueueTestSupport {
     }
 
     @Test
+    void aBlockThatRedisLostIsNeverStampedFrom() {
+        open();
+        var p0 = queue.keys().partition(0);
+        queue.enqueueAll(List.of(EnqueueRequest.of("a", new byte[] {1}))); // block [1, 1]
+        EnqueueResult b = queue.enqueueAll(List.of(EnqueueRequest.of("b", new byte[] {2}))).getFirst(); // block [2, 3]
+        assertThat(b.firstSequence()).isEqualTo(2);
+        // Redis loses its last writes: the second reservation (counter and marker) and job b.
+        redis.client().set(p0.seq(), "1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        redis.client().del(p0.prefix() + "ids:2");
+        redis.client().del(p0.queue("b"));
+        redis.client().zrem(p0.ready(), "b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        redis.client().hincrBy(p0.stats(), "pending".getBytes(java.nio.charset.StandardCharsets.UTF_8), -1);
+        Set<Long> ids = new HashSet<>();
+        ids.add(queue.enqueue(EnqueueRequest.of("c", new byte[] {3})).jobId(0)); // the counter hands out 2 again
+        // The queue still holds [2, 3] with 3 unused: stamping 3 would collide with the next
+        // single enqueue. enqueue_many refuses the lost block, and the job is stamped anew.
+        ids.add(queue.enqueueAll(List.of(EnqueueRequest.of("d", new byte[] {4}))).getFirst().jobId(0));
+        ids.add(queue.enqueue(EnqueueRequest.of("e", new byte[] {5})).jobId(0));
+        assertThat(ids).hasSize(3);
+        assertThat(state().queues().get("d")).hasSize(1);
+    }
+
+    @Test
     void stampedSubmitTimesFollowTheRedisClockAcrossAgedBlocks() throws Exception {
         open();
         for (int i = 0; i < 3; i++) {

@@ -25,10 +25,13 @@ import redis.clients.jedis.resps.Tuple;
  */
 record RedisDump(Map<String, String> entries) {
 
-    /** The same without the keys whose names end with {@code suffix}. */
-    RedisDump without(String suffix) {
+    /**
+     * The same without the id bookkeeping: the sequence counters and the id blocks' markers,
+     * which move whenever a gateway takes a block, even for a resend that writes no job.
+     */
+    RedisDump withoutIdBlocks() {
         Map<String, String> kept = new java.util.TreeMap<>(entries);
-        kept.keySet().removeIf(k -> k.endsWith(suffix));
+        kept.keySet().removeIf(k -> k.endsWith(":seq") || k.matches(".*:ids:\\d+"));
         return new RedisDump(kept);
     }
 

@@ -99,7 +99,7 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
                     }
                     queues.put(key, ids);
                     seen(key, partition);
-                } else if (!FIXED.contains(suffix) && !suffix.startsWith("dedup:")) {
+                } else if (!FIXED.contains(suffix) && !suffix.startsWith("dedup:") && !suffix.matches("ids:\\d+")) {
                     otherKeys.add(name);
                 }
             }
