@@ -37,7 +37,7 @@ if dedup then
   end
 end
 
-local last = redis.call('INCRBY', seq, count)
+local last = take_seq(seq, count)
 local first = last - count + 1
 local stamp = '\16' .. varint(now)
 local jobs = {}

@@ -39,7 +39,7 @@ end
 
 local due = runAt
 if due < 0 then due = now + delay end
-local last = redis.call('INCRBY', seq, count)
+local last = take_seq(seq, count)
 local first = last - count + 1
 local stamp = '\16' .. varint(now)
 local args = {}

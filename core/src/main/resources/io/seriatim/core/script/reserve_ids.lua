@@ -25,10 +25,7 @@
 -- @include common.lua
 
 local prefix, count, markerTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local last = redis.call('INCRBY', KEYS[1], count)
-if last >= 8796093022208 then -- 2^43
-  return redis.error_reply('ERR the job sequence space of ' .. KEYS[1] .. ' is used up')
-end
+local last = take_seq(KEYS[1], count)
 local first = last - count + 1
 redis.call('SET', prefix .. 'ids:' .. first, count, 'PX', markerTtl)
 return {first, now_ms()}

@@ -21,8 +21,8 @@ if redis.call('HEXISTS', schedules, name) == 0 then return {-3} end
 local last = tonumber(redis.call('HGET', ticks, name) or '0')
 if tick <= last then return {0} end
 local now = now_ms()
+local s = take_seq(seq, 1) -- first: it may refuse, and the tick must not be recorded then
 redis.call('HSET', ticks, name, tick)
-local s = redis.call('INCR', seq)
 append_jobs(prefix, key, {id_prefix(s * 1024 + partition) .. '\16' .. varint(now) .. ARGV[6]}, now)
 redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
 redis.call('HINCRBY', KEYS[4], 'scheduled', 1)

@@ -2,6 +2,7 @@ package io.seriatim.core.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seriatim.core.settings.NamespaceSettings;
 import java.util.ArrayList;
@@ -126,6 +127,19 @@ class EnqueueScriptTest extends QueueTestSupport {
             List<Long> claimed = List.of(claimOne("w", 10).jobs().getFirst().id(), claimOne("w", 10).jobs().getFirst().id());
             assertThat(claimed).containsExactlyInAnyOrder(one.jobId(0), many.jobId(0));
         }
+    }
+
+    @Test
+    void aPartitionWhoseSequenceSpaceIsUsedUpRefusesWithoutWriting() {
+        long limit = 1L << 43; // ids are seq * 1024 + p and must stay exact in Lua's doubles
+        redis.client().set(queue.keys().partition(0).seq(), Long.toString(limit - 2).getBytes(UTF_8));
+        assertThat(queue.enqueue(EnqueueRequest.of("last", new byte[] {1})).firstSequence()).isEqualTo(limit - 1);
+        assertThatThrownBy(() -> queue.enqueue(EnqueueRequest.of("k", new byte[] {1})))
+                .hasMessageContaining("sequence space").hasMessageContaining("used up");
+        assertThatThrownBy(() -> queue.enqueueAll(List.of(EnqueueRequest.of("k", new byte[] {1}))))
+                .hasMessageContaining("used up");
+        assertThat(state().queues()).containsOnlyKeys("last");
+        assertThat(new String(redis.client().get(queue.keys().partition(0).seq()), UTF_8)).isEqualTo(Long.toString(limit - 1));
     }
 
     @Test

@@ -36,6 +36,18 @@ local function varint(n)
   return char(b1, b2, b3, b4, b5, b6, b7, n)
 end
 
+-- Takes `count` of a partition's sequence numbers and returns the last. Refuses before writing
+-- anything once the partition's 2^43 numbers are used up: an id (seq * 1024 + partition) must
+-- stay exact in Lua's doubles, or ack and fail would compare the wrong heads.
+local SEQ_LIMIT = 8796093022208 -- 2^43
+local function take_seq(seqKey, count)
+  local current = tonumber(redis.call('GET', seqKey) or '0')
+  if current + count >= SEQ_LIMIT then
+    error(redis.error_reply('ERR the job sequence space of ' .. seqKey .. ' is used up'))
+  end
+  return redis.call('INCRBY', seqKey, count)
+end
+
 -- The bytes every stored job with this id starts with: field 1 (tag 0x08) as a varint.
 local function id_prefix(id)
   return '\8' .. varint(id)
