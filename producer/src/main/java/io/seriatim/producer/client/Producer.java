@@ -162,6 +162,13 @@ public final class Producer implements AutoCloseable {
             if (!buffer.offer(p, settings.bufferTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 future.completeExceptionally(new SubmitException(SubmitException.Code.BUFFER_FULL,
                         "buffer of " + settings.maxBufferedJobs() + " jobs stayed full for " + settings.bufferTimeout()));
+            } else if (fatal != null) {
+                // close() or a refusal set fatal, then emptied the buffer for the last time:
+                // a job that got in since would never be sent, so fail what is left now.
+                List<Pending> stranded = new ArrayList<>();
+                buffer.drainTo(stranded);
+                SubmitException reason = fatal;
+                stranded.forEach(s -> s.future().completeExceptionally(reason));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
