@@ -25,7 +25,13 @@ local prefix, limit = ARGV[1], tonumber(ARGV[2])
 local maxAttempts, policy = tonumber(ARGV[3]), ARGV[4]
 local now = now_ms()
 
-local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, limit)
+-- One more than the limit, to tell "cut short" from "exactly limit were due".
+local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, limit + 1)
+local more = 0
+if #expired > limit then
+  more = 1
+  expired[#expired] = nil
+end
 local dead, parked, woke = 0, 0, false
 for _, key in ipairs(expired) do
   redis.call('ZREM', leases, key)
@@ -44,6 +50,4 @@ for _, key in ipairs(expired) do
 end
 if woke then ring(bell) end
 if #expired > 0 then redis.call('HINCRBY', stats, 'expired', #expired) end
-local more = 0
-if #expired == limit then more = 1 end
 return {#expired, dead, parked, more}

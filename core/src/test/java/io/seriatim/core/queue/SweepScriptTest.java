@@ -62,6 +62,18 @@ class SweepScriptTest extends QueueTestSupport {
     }
 
     @Test
+    void aSweepThatTakesExactlyItsLimitSaysThereIsNoMore() {
+        open();
+        for (String k : List.of("a", "b")) {
+            enqueue(k, 1);
+        }
+        assertThat(queue.claim(0, "w", 2, Duration.ZERO, 1).keys()).hasSize(2);
+        SweepResult r = queue.sweep(0, 2);
+        assertThat(r.swept()).isEqualTo(2);
+        assertThat(r.more()).as("no expired lease is left").isFalse();
+    }
+
+    @Test
     void expiryThatUsesTheLastAttemptDeadLettersUnderSkip() {
         open(NamespaceSettings.builder("s").maxAttempts(2).failurePolicy(FailurePolicy.SKIP));
         long[] ids = enqueue("a", 2);
