@@ -61,6 +61,10 @@ for _, key in ipairs(order) do
       redis.call('HDEL', owners, key)
       redis.call('ZADD', ready, now, key)
       ring(bell)
+    elseif toHead and redis.call('ZSCORE', ready, key) then
+      -- The key may be waiting out the old head's retry delay: not the replayed job's.
+      redis.call('ZADD', ready, now, key)
+      ring(bell)
     end
   end
 end

@@ -29,6 +29,20 @@ class DlqScriptTest extends QueueTestSupport {
     }
 
     @Test
+    void dlqReplayToHeadDoesNotWaitOutTheOldHeadsRetryDelay() {
+        open(NamespaceSettings.builder("d2").maxAttempts(3));
+        long[] ids = enqueue("a", 2);
+        Lease first = queue.raw().claim(0, "w", 1, LONG_LEASE, 1).keys().getFirst().lease();
+        queue.raw().fail(first, ids[0], "bad input", false, java.time.Duration.ZERO); // not retryable: dead
+        Lease second = queue.raw().claim(0, "w", 1, LONG_LEASE, 1).keys().getFirst().lease();
+        queue.raw().fail(second, ids[1], "busy", true, java.time.Duration.ofMinutes(10)); // retry in 10 min
+        assertThat(state().ready().get("a")).isGreaterThan((double) queue.redisTimeMs());
+        assertThat(queue.replayDead("a", true, 100)).isEqualTo(1);
+        assertThat(state().queues().get("a")).containsExactly(ids[0], ids[1]);
+        assertThat(state().ready().get("a")).as("the replayed head may run now").isLessThanOrEqualTo((double) queue.redisTimeMs());
+    }
+
+    @Test
     void dlqReplayToTailAppends() {
         long[] ids = enqueue("a", 3);
         kill("a", ids[0]);
