@@ -231,6 +231,8 @@ final class QueueModel {
             if (place != Place.PARKED && (wasEmpty || (toHead && place == Place.LEASED))) {
                 leases.remove(key);
                 places.put(key, Place.READY);
+            } else if (toHead && place == Place.DELAYED) {
+                places.put(key, Place.READY); // the retry delay was the old head's
             }
         }
         count("pending", replayed);
