@@ -56,6 +56,24 @@ final class BenchEnv implements AutoCloseable {
         return out;
     }
 
+    /** What a submit-like scenario left in Redis, and what the scripts cost to put it there. */
+    record Stored(long scriptMicros, long scriptCalls, long pending, boolean ordered) {
+        boolean complete(long expected) {
+            return ordered && pending == expected;
+        }
+
+        String note(long expected) {
+            return pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN");
+        }
+    }
+
+    /** Reads the script stats first: the checks after them (inspect, counts) run scripts too. */
+    Stored stored(int keys) {
+        long micros = scriptMicros();
+        long calls = scriptCalls();
+        return new Stored(micros, calls, queue.counts().pendingJobs(), listsInOrder(keys));
+    }
+
     /** Whether every 50th key's list ("key-N") holds its jobs in submit order 1, 2, 3, ... */
     boolean listsInOrder(int keys) {
         for (int k = 0; k < keys; k += Math.max(1, keys / 50)) {

@@ -160,18 +160,15 @@ final class Scenarios {
                 t.join();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            long scriptMicros = env.scriptMicros(); // before the checks below, which run scripts too
-            long scriptCalls = env.scriptCalls();
-            long pending = env.queue.counts().pendingJobs();
-            boolean ordered = env.listsInOrder(keys);
+            BenchEnv.Stored stored = env.stored(keys);
             long expected = total / clients * clients;
             // Through the gateway, so this counts the dedup keys that make resends safe, too.
             double bytesPerJob = (env.info("memory", "used_memory") - memoryBefore) / (double) expected - 100;
             return new Result("submit", Map.of("jobs/s", expected / seconds,
-                    "redis us/job", scriptMicros / (double) expected,
-                    "jobs/script call", expected / (double) scriptCalls,
-                    "redis bytes/job over payload", bytesPerJob), ordered && pending == expected
-                    && failed.sum() == 0, pending + "/" + expected + " in Redis, order " + (ordered ? "held" : "BROKEN"));
+                    "redis us/job", stored.scriptMicros() / (double) expected,
+                    "jobs/script call", expected / (double) stored.scriptCalls(),
+                    "redis bytes/job over payload", bytesPerJob), stored.complete(expected) && failed.sum() == 0,
+                    stored.note(expected));
         }
     }
 
@@ -202,14 +199,11 @@ final class Scenarios {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            long scriptMicros = env.scriptMicros(); // before the checks below, which run scripts too
-            long scriptCalls = env.scriptCalls();
-            long pending = env.queue.counts().pendingJobs();
-            boolean ordered = env.listsInOrder(keys);
+            BenchEnv.Stored stored = env.stored(keys);
             return new Result("enqueue (no gateway)", Map.of("jobs/s", total / seconds,
-                    "redis us/job", scriptMicros / (double) total,
-                    "jobs/script call", total / (double) scriptCalls), pending == total && ordered,
-                    pending + "/" + total + " in Redis, order " + (ordered ? "held" : "BROKEN"));
+                    "redis us/job", stored.scriptMicros() / (double) total,
+                    "jobs/script call", total / (double) stored.scriptCalls()), stored.complete(total),
+                    stored.note(total));
         }
     }
 
