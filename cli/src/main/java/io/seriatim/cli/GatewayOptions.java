@@ -1,6 +1,6 @@
 package io.seriatim.cli;
 
-import io.seriatim.producer.client.ProducerSettings;
+import io.seriatim.client.ProducerSettings;
 import picocli.CommandLine.Option;
 
 /** Where a producer submits: the gateway, the namespace, the token. */

@@ -1,7 +1,7 @@
 package io.seriatim.cli;
 
-import io.seriatim.testkit.RedisBinary;
-import io.seriatim.testkit.RedisServer;
+import io.seriatim.localredis.RedisBinary;
+import io.seriatim.localredis.RedisServer;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

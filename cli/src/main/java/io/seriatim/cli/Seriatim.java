@@ -3,9 +3,9 @@ package io.seriatim.cli;
 import io.seriatim.core.redis.RedisUnavailableException;
 import java.io.File;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.PropertiesDefaultProvider;
+import picocli.CommandLine;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -15,8 +15,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  */
 @Command(name = "seriatim", mixinStandardHelpOptions = true, version = "seriatim 0.1.0",
         description = "Keyed-ordering job processor on Redis: one key's jobs run in order, keys in parallel.",
+        footer = {"", "The tools demo, bench and faults live in seriatim-tools.jar; the ./seriatim launcher runs them."},
         subcommands = {
-            DemoCommand.class,
             RedisCommand.class,
             GatewayCommand.class,
             WorkerCommand.class,
@@ -24,8 +24,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
             VerifyProduceCommand.class,
             VerifyConsumeCommand.class,
             VerifyCheckCommand.class,
-            io.seriatim.cli.bench.BenchCommand.class,
-            io.seriatim.cli.faults.FaultsCommand.class,
             StatsCommand.class,
             InspectCommand.class,
             DlqCommand.class,
@@ -48,9 +46,16 @@ public final class Seriatim implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line; tests call {@code execute} on it directly. */
-    public static CommandLine commandLine() {
+    /**
+     * The configured command line, with {@code extraSubcommands} (picocli commands such as the
+     * tools' demo and bench) added before the settings, so that they get the same defaults and
+     * error handling; tests call {@code execute} on it directly.
+     */
+    public static CommandLine commandLine(Object... extraSubcommands) {
         CommandLine cli = new CommandLine(new Seriatim());
+        for (Object command : extraSubcommands) {
+            cli.addSubcommand(command);
+        }
         String config = System.getenv("SERIATIM_CONFIG");
         cli.setDefaultValueProvider(config == null ? new PropertiesDefaultProvider()
                 : new PropertiesDefaultProvider(new File(config)));

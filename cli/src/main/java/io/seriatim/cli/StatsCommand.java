@@ -1,9 +1,9 @@
 package io.seriatim.cli;
 
+import com.google.gson.JsonObject;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.QueueCounts;
 import java.io.PrintWriter;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,14 +17,19 @@ final class StatsCommand extends OperatorCommand {
     int run(KeyedQueue queue, PrintWriter out) {
         QueueCounts c = queue.counts();
         if (json) {
-            String counters = c.counters().entrySet().stream()
-                    .map(e -> Json.str(e.getKey()) + ":" + e.getValue())
-                    .collect(Collectors.joining(",", "{", "}"));
-            out.println("{\"namespace\":" + Json.str(queue.settings().name())
-                    + ",\"pendingJobs\":" + c.pendingJobs() + ",\"readyKeys\":" + c.readyKeys()
-                    + ",\"leasedKeys\":" + c.leasedKeys() + ",\"parkedKeys\":" + c.parkedKeys()
-                    + ",\"deadJobs\":" + c.deadJobs() + ",\"oldestReadyAgeMs\":" + c.oldestReadyAgeMs()
-                    + ",\"paused\":" + c.paused() + ",\"counters\":" + counters + "}");
+            JsonObject o = new JsonObject();
+            o.addProperty("namespace", queue.settings().name());
+            o.addProperty("pendingJobs", c.pendingJobs());
+            o.addProperty("readyKeys", c.readyKeys());
+            o.addProperty("leasedKeys", c.leasedKeys());
+            o.addProperty("parkedKeys", c.parkedKeys());
+            o.addProperty("deadJobs", c.deadJobs());
+            o.addProperty("oldestReadyAgeMs", c.oldestReadyAgeMs());
+            o.addProperty("paused", c.paused());
+            JsonObject counters = new JsonObject();
+            c.counters().forEach(counters::addProperty);
+            o.add("counters", counters);
+            out.println(o);
             return ExitCode.OK;
         }
         out.printf("namespace        %s%s%n", queue.settings().name(), c.paused() ? "  (PAUSED)" : "");

@@ -1,8 +1,8 @@
 package io.seriatim.cli;
 
-import io.seriatim.cli.verify.HistoryChecker;
-import io.seriatim.cli.verify.HistoryFiles;
-import io.seriatim.cli.verify.Verdict;
+import io.seriatim.verify.HistoryChecker;
+import io.seriatim.verify.HistoryFiles;
+import io.seriatim.verify.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

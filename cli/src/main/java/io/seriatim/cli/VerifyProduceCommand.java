@@ -1,12 +1,11 @@
 package io.seriatim.cli;
 
-import io.seriatim.producer.client.Producer;
+import io.seriatim.client.Producer;
+import io.seriatim.verify.JsonLines;
+import io.seriatim.verify.ProduceRecorder;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,54 +41,11 @@ final class VerifyProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--keys and --jobs-per-key must be >= 1");
         }
         try (JsonLines lines = JsonLines.to(out); Producer producer = Producer.connect(gateway.settings().build())) {
-            long failed = produce(producer, lines, prefix, keys, jobsPerKey, rate, null);
+            long failed = ProduceRecorder.produce(producer, lines, prefix, keys, jobsPerKey, rate, null);
             PrintWriter err = spec.commandLine().getErr();
             err.printf("verify-produce: %d submitted, %d not acknowledged%n", (long) keys * jobsPerKey, failed);
             err.flush();
             return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
         }
     }
-
-    /**
-     * Submits {@code prefix<k>:<seq>} for seq 1..jobsPerKey, interleaving keys, and records each
-     * outcome; returns how many were not acknowledged. {@code acked} (optional) counts acks live.
-     */
-    static long produce(Producer producer, JsonLines lines, String prefix, int keys, int jobsPerKey, int rate,
-            AtomicLong acked) throws InterruptedException {
-        AtomicLong failed = new AtomicLong();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[keys * jobsPerKey];
-        long start = System.nanoTime();
-        int n = 0;
-        for (int seq = 1; seq <= jobsPerKey; seq++) {
-            for (int k = 0; k < keys; k++) {
-                String key = prefix + k;
-                int s = seq;
-                all[n++] = producer.submit(key, (key + ":" + seq).getBytes(StandardCharsets.UTF_8))
-                        .whenComplete((id, error) -> {
-                            if (error == null) {
-                                lines.write("{\"type\":\"ack\",\"key\":" + Json.str(key) + ",\"seq\":" + s + ",\"jobId\":" + id
-                                        + ",\"mono\":" + System.nanoTime() + "}");
-                                if (acked != null) {
-                                    acked.incrementAndGet();
-                                }
-                            } else {
-                                failed.incrementAndGet();
-                                lines.write("{\"type\":\"unknown\",\"key\":" + Json.str(key) + ",\"seq\":" + s
-                                        + ",\"error\":" + Json.str(String.valueOf(error.getMessage()))
-                                        + ",\"mono\":" + System.nanoTime() + "}");
-                            }
-                        });
-                if (rate > 0) {
-                    long due = start + (long) n * 1_000_000_000L / rate;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                }
-            }
-        }
-        CompletableFuture.allOf(all).exceptionally(e -> null).join();
-        return failed.get();
-    }
-
 }

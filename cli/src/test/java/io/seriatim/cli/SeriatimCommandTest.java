@@ -49,7 +49,7 @@ class SeriatimCommandTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("demo", "gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
+        assertThat(r.out()).contains("gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
                 "verify-check", "stats", "inspect", "dlq", "park", "unpark", "pause", "resume");
     }
 
@@ -61,23 +61,6 @@ class SeriatimCommandTest {
         Run bad = run(at("worker", "--concurrency", "0"));
         assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(bad.err()).contains("concurrency must be in [1, 100000], got 0");
-    }
-
-    @Test
-    void benchAndFaultsRefuseBadArgumentsBeforeStartingAnything() {
-        Run unknownFault = run("faults", "--scenario", "kill-worker,bogus");
-        assertThat(unknownFault.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(unknownFault.err()).contains("unknown scenario(s) [bogus]");
-        assertThat(unknownFault.out()).as("nothing ran").doesNotContain("| kill-worker |");
-        Run noSeconds = run("faults", "--seconds", "0");
-        assertThat(noSeconds.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(noSeconds.err()).contains("--seconds and --rate must be >= 1");
-        Run noRuns = run("bench", "--runs", "0");
-        assertThat(noRuns.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(noRuns.err()).contains("--runs must be >= 1");
-        Run unknownBench = run("bench", "--scenario", "nope");
-        assertThat(unknownBench.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(unknownBench.err()).contains("unknown scenario(s) [nope]");
     }
 
     @Test
@@ -118,13 +101,5 @@ class SeriatimCommandTest {
         assertThat(run(at("dlq", "replay", "-n", "ops", "--to-head")).out()).contains("replayed 1 job(s)");
         assertThat(q.inspect("k", 0).pending()).isEqualTo(2);
         assertThat(run(at("dlq", "purge", "-n", "ops")).out()).contains("purged 0 job(s)");
-    }
-
-    @Test
-    void theDemoEndsWithAVerdictComputedFromTheHandlers() {
-        Run r = run("demo", "--keys", "20", "--jobs-per-key", "30", "--work-ms", "2");
-        assertThat(r.out()).contains("per-key order held: yes", "jobs lost:          0 of 600 acknowledged",
-                "killed worker-1");
-        assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
 }

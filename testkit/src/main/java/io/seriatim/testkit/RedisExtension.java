@@ -1,5 +1,7 @@
 package io.seriatim.testkit;
 
+import io.seriatim.localredis.RedisBinary;
+import io.seriatim.localredis.RedisServer;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

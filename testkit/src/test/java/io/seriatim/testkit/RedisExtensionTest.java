@@ -2,6 +2,7 @@ package io.seriatim.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.localredis.RedisServer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,115 @@
+package io.seriatim.gateway;
+
+import com.codahale.metrics.MetricRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.seriatim.core.redis.RedisConnector;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The producer gateway: accepts client connections and enqueues their submits into Redis.
+ *
+ * <p>Owns, and stops in this order on {@link #close()}: the listening channel, the Netty event
+ * loops (one acceptor thread, two I/O threads: they never block), the Redis threads that run
+ * enqueues, and the Redis connections.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ExecutorService redisThreads;
+    private final UnifiedJedis redis;
+    private final Channel listener;
+
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup io, ExecutorService redisThreads, UnifiedJedis redis,
+            Channel listener) {
+        this.boss = boss;
+        this.io = io;
+        this.redisThreads = redisThreads;
+        this.redis = redis;
+        this.listener = listener;
+    }
+
+    /** Binds and starts serving; fails at once if the port is taken or TLS files are bad. */
+    public static GatewayServer start(GatewaySettings settings, MetricRegistry registry) {
+        SslContext ssl = null;
+        if (settings.tls()) {
+            try {
+                ssl = SslContextBuilder.forServer(settings.tlsCertificate().toFile(), settings.tlsKey().toFile()).build();
+            } catch (Exception e) {
+                throw new IllegalArgumentException("cannot load TLS certificate/key: " + e.getMessage(), e);
+            }
+        }
+        UnifiedJedis redis = RedisConnector.connect(settings.redis());
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService redisThreads = Executors.newFixedThreadPool(settings.redisThreads(), r -> {
+            Thread t = new Thread(r, "seriatim-gateway-redis-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        BatchEnqueuer enqueuer = new BatchEnqueuer(new NamespaceCatalog(redis), settings, metrics);
+        try {
+            Channel listener = new ServerBootstrap()
+                    .group(boss, io)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new GatewayInitializer(settings, ssl,
+                            new ConnectionLimiter(settings.maxConnectionsPerAddress(), metrics), enqueuer, redisThreads))
+                    .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+            GatewayServer server = new GatewayServer(boss, io, redisThreads, redis, listener);
+            log.info("gateway listening on {}:{}{}", settings.host(), server.port(), settings.tls() ? " (TLS)" : "");
+            return server;
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            redisThreads.shutdownNow();
+            redis.close();
+            throw new IllegalArgumentException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Closes this gateway when the JVM is asked to stop (SIGTERM). Returns this. */
+    public GatewayServer closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("seriatim-gateway-shutdown").unstarted(this::close));
+        return this;
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        redisThreads.shutdown();
+        try {
+            redisThreads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        redis.close();
+        log.info("gateway stopped");
+    }
+}

@@ -1,0 +1,133 @@
+package io.seriatim.gateway;
+
+import io.seriatim.core.redis.RedisSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a producer gateway, immutable and checked: each setter rejects a bad value naming
+ * the setting, the value and the range; {@link Builder#build()} checks that TLS files exist.
+ *
+ * @param host                   address to listen on; default 0.0.0.0
+ * @param port                   TCP port; default 7420; 0 picks a free one
+ * @param authToken              shared secret every client must present in Hello; null = none
+ * @param maxFrameBytes          largest frame accepted, checked from the length prefix before
+ *                               anything is allocated; default 16 MiB
+ * @param maxInFlight            batches one connection may have unanswered; past it the gateway
+ *                               stops reading that socket (backpressure); default 64
+ * @param maxConnectionsPerAddress connections from one client IP; default 1000
+ * @param helloTimeout           time a new connection has to send Hello; default 5 s
+ * @param frameTimeout           time a started frame has to arrive in full (slow senders); default 30 s
+ * @param redisThreads           threads running Redis calls for all connections; default 8
+ * @param waitReplicas           replicas every submit must reach before it is acknowledged (Redis
+ *                               WAIT); default 0
+ * @param waitTimeout            how long WAIT may take; default 1 s
+ * @param tlsCertificate         PEM certificate chain; with tlsKey, turns TLS on; null = plain TCP
+ * @param tlsKey                 PEM PKCS#8 private key
+ */
+public record GatewaySettings(RedisSettings redis, String host, int port, String authToken, int maxFrameBytes,
+        int maxInFlight, int maxConnectionsPerAddress, Duration helloTimeout, Duration frameTimeout, int redisThreads,
+        int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey) {
+
+    public GatewaySettings {
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(host, "host");
+        range("port", port, 0, 65535);
+        range("maxFrameBytes", maxFrameBytes, 1024, 512 * 1024 * 1024);
+        range("maxInFlight", maxInFlight, 1, 100_000);
+        range("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, 1_000_000);
+        positive("helloTimeout", helloTimeout);
+        positive("frameTimeout", frameTimeout);
+        range("redisThreads", redisThreads, 1, 1024);
+        range("waitReplicas", waitReplicas, 0, 100);
+        positive("waitTimeout", waitTimeout);
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both tlsCertificate and tlsKey, got only one");
+        }
+        for (Path p : new Path[] {tlsCertificate, tlsKey}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new IllegalArgumentException("TLS file " + p + " is not readable");
+            }
+        }
+        if (authToken != null && authToken.isEmpty()) {
+            throw new IllegalArgumentException("authToken must not be empty (null = no authentication)");
+        }
+    }
+
+    public boolean tls() {
+        return tlsCertificate != null;
+    }
+
+    public static Builder builder(RedisSettings redis) {
+        return new Builder(redis);
+    }
+
+    private static void range(String name, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + v);
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + d);
+        }
+    }
+
+    /** Builds {@link GatewaySettings}. */
+    public static final class Builder {
+        private final RedisSettings redis;
+        private String host = "0.0.0.0";
+        private int port = 7420;
+        private String authToken;
+        private int maxFrameBytes = 16 * 1024 * 1024;
+        private int maxInFlight = 64;
+        private int maxConnectionsPerAddress = 1000;
+        private Duration helloTimeout = Duration.ofSeconds(5);
+        private Duration frameTimeout = Duration.ofSeconds(30);
+        private int redisThreads = 8;
+        private int waitReplicas;
+        private Duration waitTimeout = Duration.ofSeconds(1);
+        private Path tlsCertificate;
+        private Path tlsKey;
+
+        private Builder(RedisSettings redis) {
+            this.redis = Objects.requireNonNull(redis, "redis");
+        }
+
+        public Builder host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+        public Builder port(int port) { range("port", port, 0, 65535); this.port = port; return this; }
+        public Builder authToken(String token) {
+            if (token != null && token.isEmpty()) {
+                throw new IllegalArgumentException("authToken must not be empty (null = no authentication)");
+            }
+            this.authToken = token;
+            return this;
+        }
+        public Builder maxFrameBytes(int n) { range("maxFrameBytes", n, 1024, 512 * 1024 * 1024); maxFrameBytes = n; return this; }
+        public Builder maxInFlight(int n) { range("maxInFlight", n, 1, 100_000); maxInFlight = n; return this; }
+        public Builder maxConnectionsPerAddress(int n) {
+            range("maxConnectionsPerAddress", n, 1, 1_000_000);
+            maxConnectionsPerAddress = n;
+            return this;
+        }
+        public Builder helloTimeout(Duration d) { positive("helloTimeout", d); helloTimeout = d; return this; }
+        public Builder frameTimeout(Duration d) { positive("frameTimeout", d); frameTimeout = d; return this; }
+        public Builder redisThreads(int n) { range("redisThreads", n, 1, 1024); redisThreads = n; return this; }
+        public Builder waitReplicas(int n, Duration timeout) {
+            range("waitReplicas", n, 0, 100);
+            positive("waitTimeout", timeout);
+            waitReplicas = n;
+            waitTimeout = timeout;
+            return this;
+        }
+        public Builder tls(Path certificate, Path key) { tlsCertificate = certificate; tlsKey = key; return this; }
+
+        public GatewaySettings build() {
+            return new GatewaySettings(redis, host, port, authToken, maxFrameBytes, maxInFlight, maxConnectionsPerAddress,
+                    helloTimeout, frameTimeout, redisThreads, waitReplicas, waitTimeout, tlsCertificate, tlsKey);
+        }
+    }
+}

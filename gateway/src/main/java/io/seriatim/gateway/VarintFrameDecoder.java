@@ -1,0 +1,67 @@
+package io.seriatim.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+
+/**
+ * Splits the stream into frames of a varint32 length prefix and that many bytes, refusing a
+ * length over the limit as soon as the prefix is read, before any byte of the frame is buffered
+ * (Netty's own varint decoder has no limit). A prefix longer than 5 bytes, or one that does not
+ * fit in 31 bits, is corrupt.
+ *
+ * <p>Not sharable: it holds the partial frame of its one channel, on that channel's event loop.
+ */
+public final class VarintFrameDecoder extends ByteToMessageDecoder {
+    private final int maxFrameBytes;
+    /** After a bad prefix the stream has no frame boundaries left: everything else is dropped. */
+    private boolean failed;
+
+    public VarintFrameDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** True while bytes of an incomplete frame are buffered: the slow-sender deadline watches it. */
+    public boolean midFrame() {
+        return !failed && actualReadableBytes() > 0;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        in.markReaderIndex();
+        int length = 0;
+        int shift = 0;
+        for (int i = 0; ; i++) {
+            if (!in.isReadable()) {
+                in.resetReaderIndex();
+                return;
+            }
+            byte b = in.readByte();
+            if (i == 4 && (b & 0xF8) != 0) {
+                failed = true;
+                throw new CorruptedFrameException("frame length prefix is not a varint32 (more than 31 bits or 5 bytes)");
+            }
+            length |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+            shift += 7;
+        }
+        if (length > maxFrameBytes) {
+            failed = true;
+            throw new TooLongFrameException("frame of " + length + " bytes is over the limit of " + maxFrameBytes);
+        }
+        if (in.readableBytes() < length) {
+            in.resetReaderIndex();
+            return;
+        }
+        out.add(in.readRetainedSlice(length));
+    }
+}

@@ -1,0 +1,203 @@
+package io.seriatim.tools.bench;
+
+import io.seriatim.tools.bench.Scenarios.Result;
+import io.seriatim.tools.launch.ChildJvm;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code seriatim bench}: the benchmark scenarios, medians of several runs, correctness checked in each. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure Seriatim on this machine: drain, submit, 1 ms handler, paced latency, mixed, claim cost.",
+            "Each scenario runs in a JVM of its own on its own fresh redis-server, --runs times; figures are medians. Every run checks",
+            "per-key order and that nothing was lost: a fast wrong answer fails the run (exit 1)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "3", description = "runs per scenario (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmups", defaultValue = "1", description = "unrecorded runs per scenario first, while the JIT "
+            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s)")
+    int warmups;
+
+    @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")
+    boolean quick;
+
+    @Option(names = "--scenario", split = ",", description = "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, latency, mixed, claim (default: all)")
+    List<String> only;
+
+    @Option(names = "--bullmq", description = "also run BullMQ 6.7 (benchmarks/bullmq, needs node and npm) for drain, "
+            + "submit and mixed, in this same run, for the ratios")
+    boolean bullmq;
+
+    @Option(names = "--bullmq-dir", description = "where benchmarks/bullmq is (default: found from the jar or the current directory)")
+    Path bullmqDir;
+
+    @Option(names = "--write", description = "also write the results as a Markdown table to this file")
+    Path write;
+
+    @Option(names = "--same-jvm", description = "run every scenario in this JVM (default: each in a fresh JVM of its own, "
+            + "so that no scenario inherits another's heap or JIT profile; --quick always runs in this JVM)")
+    boolean sameJvm;
+
+    @Option(names = "--exact", hidden = true, description = "--scenario names one entry exactly (claim, not claim-large): "
+            + "how a fresh JVM is told its one scenario")
+    boolean exact;
+
+    @Spec CommandSpec spec;
+
+    /** A scenario: a name and how to run it once. */
+    private interface Run {
+        Result once() throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || warmups < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0, got " + runs + " and " + warmups);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int n = quick ? 1 : runs;
+        Map<String, Run> all = new LinkedHashMap<>();
+        all.put("redis", () -> quick ? new Result("redis RPUSH -P 16", Map.of(), true, "skipped in --quick")
+                : Scenarios.redisRpush());
+        all.put("drain", () -> quick ? Scenarios.drain(50, 40, 100) : Scenarios.drain(1000, 200, 100));
+        all.put("submit", () -> quick ? Scenarios.submit(50, 4000, 2) : Scenarios.submit(1000, 1_000_000, 2));
+        all.put("enqueue", () -> quick ? Scenarios.enqueueDirect(50, 4000) : Scenarios.enqueueDirect(1000, 1_000_000));
+        all.put("sleep", () -> quick ? Scenarios.sleepingHandler(100, 5) : Scenarios.sleepingHandler(10_000, 30));
+        all.put("latency", () -> Scenarios.latency(quick ? 50 : 1000, quick ? 1000 : 10_000,
+                Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 1));
+        all.put("mixed", () -> Scenarios.latency(quick ? 50 : 1000, 0,
+                Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 2));
+        all.put("claim", () -> Scenarios.claimCost(quick ? 1000 : 1000));
+        if (!quick) {
+            all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
+        }
+        if (bullmq) {
+            Path dir = bullmqDir != null ? bullmqDir : BullMqRun.locate();
+            all.put("bullmq-drain", () -> BullMqRun.run(dir, "drain", "--queues", quick ? "50" : "1000",
+                    "--jobs-per-queue", quick ? "40" : "200"));
+            // 100 queues, not 1,000: addBulk takes one queue, so its chunks of 1,000 carry 10 jobs
+            // per call instead of 1, BullMQ's better case.
+            all.put("bullmq-submit", () -> BullMqRun.run(dir, "submit", "--queues", quick ? "50" : "100",
+                    "--jobs-per-queue", quick ? "80" : "2000"));
+            all.put("bullmq-mixed", () -> BullMqRun.run(dir, "mixed", "--queues", quick ? "50" : "1000",
+                    "--seconds", quick ? "2" : "10"));
+        }
+        if (only != null) {
+            List<String> unknown = only.stream().filter(name -> all.keySet().stream().noneMatch(
+                    k -> k.equals(name) || k.replaceFirst("-.*", "").equals(name) || k.equals("bullmq-" + name))).toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown scenario(s) " + unknown
+                        + "; known: redis, drain, submit, enqueue, sleep, latency, mixed, claim");
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        boolean allOk = true;
+        for (var e : all.entrySet()) {
+            String family = e.getKey().replaceFirst("-.*", "");
+            if (only != null && exact && !only.contains(e.getKey())) {
+                continue;
+            }
+            if (only != null && !only.contains(e.getKey()) && !only.contains(family)
+                    && !(e.getKey().startsWith("bullmq-") && only.contains(e.getKey().substring(7)))) {
+                continue;
+            }
+            if (!quick && !sameJvm) {
+                boolean ok = inFreshJvm(e.getKey(), lines, out);
+                allOk &= ok;
+                continue;
+            }
+            for (int i = 0; i < (quick ? 0 : warmups); i++) {
+                Result r = e.getValue().once();
+                out.printf("  %s warm-up %d: %s%s%n", r.scenario(), i + 1, r.figures(), r.ok() ? "" : "  FAILED: " + r.note());
+                out.flush();
+                allOk &= r.ok();
+            }
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Result r = e.getValue().once();
+                results.add(r);
+                out.printf("  %s run %d: %s%s%n", r.scenario(), i + 1, r.figures(), r.ok() ? "" : "  FAILED: " + r.note());
+                out.flush();
+            }
+            boolean ok = results.stream().allMatch(Result::ok);
+            allOk &= ok;
+            Map<String, Double> medians = new TreeMap<>();
+            for (String figure : results.getFirst().figures().keySet()) {
+                List<Double> values = results.stream().map(r -> r.figures().get(figure)).sorted().toList();
+                medians.put(figure, values.get(values.size() / 2));
+            }
+            String line = String.format("| %s | %s | %d | %s | %s |", results.getFirst().scenario(), format(medians), n,
+                    ok ? "yes" : "**NO**", results.getLast().note());
+            lines.add(line);
+            out.println(line);
+            out.flush();
+        }
+        if (!quick && !sameJvm && lines.size() > 1) {
+            out.println();
+            out.println("| scenario | medians | runs | correct | last run |");
+            out.println("| --- | --- | --- | --- | --- |");
+            lines.forEach(out::println);
+        }
+        if (write != null) {
+            String header = "| scenario | medians | runs | correct | last run |\n| --- | --- | --- | --- | --- |\n";
+            Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim bench" + (quick ? " --quick" : " --runs " + n)
+                    + " --warmups " + warmups + "` on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + header + String.join("\n", lines) + "\n");
+        }
+        return allOk ? 0 : 1;
+    }
+
+    /**
+     * Runs one scenario as {@code seriatim bench --same-jvm --scenario <name>} in a child JVM (its
+     * output goes straight through) and takes its table line. Run in one JVM, the submit
+     * scenario measured a third slower after drain than alone, and one latency run in three
+     * had a p99 twenty times the others': the heap and type profiles earlier scenarios leave.
+     */
+    private boolean inFreshJvm(String scenario, List<String> lines, PrintWriter out) throws Exception {
+        Path table = Files.createTempFile("seriatim-bench-", ".md");
+        try {
+            List<String> command = new ArrayList<>(ChildJvm.command(
+                    ManagementFactory.getRuntimeMXBean().getInputArguments(), ChildJvm.TOOLS_MAIN, List.of("bench",
+                    "--same-jvm", "--exact", "--scenario", scenario, "--runs", Integer.toString(runs),
+                    "--warmups", Integer.toString(warmups), "--write", table.toString())));
+            if (bullmq) {
+                command.add("--bullmq");
+                if (bullmqDir != null) {
+                    command.addAll(List.of("--bullmq-dir", bullmqDir.toString()));
+                }
+            }
+            out.flush();
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            List<String> rows = Files.readAllLines(table).stream().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario") && !l.startsWith("| ---")).toList();
+            if (rows.isEmpty()) {
+                String line = "| " + scenario + " | | | **NO** | its JVM exited " + exit + " without a result |";
+                out.println(line);
+                lines.add(line);
+                return false;
+            }
+            lines.addAll(rows);
+            return exit == 0;
+        } finally {
+            Files.deleteIfExists(table);
+        }
+    }
+
+    private static String format(Map<String, Double> figures) {
+        List<String> parts = new ArrayList<>();
+        figures.forEach((k, v) -> parts.add(k + " " + (v >= 100 ? String.format("%,.0f", v) : String.format("%.3f", v))));
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,20 @@
+package io.seriatim.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short version of the fault suite: every scenario for a few seconds, on real processes.
+ * It asserts what the suite itself judges (order, loss, recovery bound), never a speed.
+ */
+class FaultsSmokeTest {
+    @Test
+    void everyScenarioHoldsInItsShortVersion() {
+        ToolsCommandTest.Run r = ToolsCommandTest.run("faults", "--quick");
+        assertThat(r.out()).contains("| baseline |", "| kill-worker |", "| crash-before-ack |", "| stop-worker |",
+                "| slow-worker |", "| kill-redis-everysec |", "| kill-redis-always |", "| stop-redis |",
+                "| kill-gateway |", "| poison-job |", "| maxmemory |", "| cut-worker |", "| many-sweepers |");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    }
+}

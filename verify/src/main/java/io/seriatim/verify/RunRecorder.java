@@ -1,0 +1,57 @@
+package io.seriatim.verify;
+
+import io.seriatim.worker.JobHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The verifiable consumer's handler: writes each run down as a JSON line before the job is
+ * acknowledged, then works, then writes the run's end (see docs/verify.md). Jobs carry
+ * {@code key:seq} payloads, as {@link ProduceRecorder} submits them.
+ */
+public final class RunRecorder {
+    /** The exit status of a crash injected by {@link #crashSignal()}. */
+    public static final int CRASH_EXIT = 99;
+
+    private RunRecorder() {}
+
+    /** A handler that records each run and sleeps {@code workMs} in it. */
+    public static JobHandler handler(JsonLines lines, long workMs) {
+        return handler(lines, workMs, null, null);
+    }
+
+    /**
+     * {@link #handler(JsonLines, long)} with the fault suite's injections: halt the process at
+     * the end of a job once {@code crash} is raised (null: never), or always fail the job
+     * {@code poison} ("key:seq"; null: none).
+     */
+    public static JobHandler handler(JsonLines lines, long workMs, AtomicBoolean crash, String poison) {
+        long pid = ProcessHandle.current().pid();
+        return (job, ctx) -> {
+            String payload = new String(job.payload(), StandardCharsets.UTF_8);
+            long seq = Long.parseLong(payload.substring(payload.lastIndexOf(':') + 1));
+            lines.write("{\"type\":\"run\",\"key\":" + Json.str(job.key()) + ",\"seq\":" + seq + ",\"jobId\":" + job.id()
+                    + ",\"fence\":" + job.fence() + ",\"attempt\":" + job.attempt() + ",\"pid\":" + pid
+                    + ",\"mono\":" + System.nanoTime() + "}");
+            if (workMs > 0) {
+                Thread.sleep(workMs);
+            }
+            // The end of the handler, so that the checker can see two runs of a key overlap.
+            lines.write("{\"type\":\"end\",\"key\":" + Json.str(job.key()) + ",\"seq\":" + seq + ",\"fence\":"
+                    + job.fence() + ",\"pid\":" + pid + ",\"mono\":" + System.nanoTime() + "}");
+            if (poison != null && poison.equals(payload)) {
+                throw new IllegalStateException("poison job " + payload + " (fault injection)");
+            }
+            if (crash != null && crash.get()) {
+                Runtime.getRuntime().halt(CRASH_EXIT); // no shutdown hooks, no ack: what a crash leaves
+            }
+        };
+    }
+
+    /** Raised by SIGUSR1: the fault suite's way to crash a worker between a job's end and its ack. */
+    public static AtomicBoolean crashSignal() {
+        AtomicBoolean raised = new AtomicBoolean();
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> raised.set(true));
+        return raised;
+    }
+}
