@@ -17,8 +17,10 @@ import redis.clients.jedis.UnifiedJedis;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Run a worker: claims keys and runs a JobHandler on each key's jobs in order.",
-            "--handler names a class with a no-argument constructor implementing io.seriatim.worker.JobHandler "
-                    + "(put its jar on SERIATIM_CLASSPATH); the default logs each job."})
+            "--handler names a public class with a public no-argument constructor implementing "
+                    + "io.seriatim.worker.JobHandler; --classpath (or SERIATIM_CLASSPATH) lists the jars it and its "
+                    + "dependencies are in. Without --handler the worker logs each job.",
+            "Example: seriatim worker -n comments --handler com.example.SaveComment --classpath 'save-comment.jar:lib/*'"})
 final class WorkerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("io.seriatim.jobs");
 
@@ -26,15 +28,21 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin MetricsOption metrics;
     @Spec CommandSpec spec;
 
-    @Option(names = "--handler", paramLabel = "CLASS", description = "JobHandler class (default: log each job)")
+    @Option(names = "--handler", paramLabel = "CLASS", description = "JobHandler class, from --classpath (default: log each job)")
     String handlerClass;
+
+    @Option(names = "--classpath", paramLabel = "JARS", defaultValue = "${env:SERIATIM_CLASSPATH}",
+            description = "jars and class directories of the handler and its dependencies, ':'-separated; "
+                    + "DIR/* is every jar in DIR, quote it (env SERIATIM_CLASSPATH)")
+    String classpath;
 
     @Override
     public Integer call() throws Exception {
+        // Before anything connects to Redis: a wrong jar or class name is a usage error, reported at once.
         JobHandler handler = handlerClass == null
                 ? (job, ctx) -> log.info("key={} job={} fence={} attempt={} {} bytes", job.key(), job.id(), job.fence(),
                         job.attempt(), job.payload().length)
-                : load(handlerClass);
+                : load(handlerClass, classpath);
         MetricRegistry registry = new MetricRegistry();
         Worker worker = Worker.start(options.build(), handler, registry);
         UnifiedJedis probe = RedisConnector.connect(options.redis.settings());
@@ -52,15 +60,30 @@ final class WorkerCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static JobHandler load(String name) {
+    private static JobHandler load(String name, String classpath) {
+        UserClasses classes = UserClasses.open(classpath);
         try {
-            Object o = Class.forName(name).getDeclaredConstructor().newInstance();
-            if (o instanceof JobHandler h) {
-                return h;
-            }
-            throw new IllegalArgumentException("--handler " + name + " does not implement io.seriatim.worker.JobHandler");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("--handler " + name + " cannot be loaded: " + e);
+            return inContextOf(classes.loader(), classes.newInstance("--handler", name, JobHandler.class));
+        } catch (RuntimeException e) {
+            classes.close();
+            throw e;
         }
+    }
+
+    /**
+     * Runs each job with the user's loader as the thread's context class loader, since libraries
+     * in the user's jars (JDBC drivers, ServiceLoader lookups) find their classes through it.
+     */
+    private static JobHandler inContextOf(ClassLoader loader, JobHandler handler) {
+        return (job, context) -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                handler.handle(job, context);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
     }
 }
