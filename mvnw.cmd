@@ -40,6 +40,9 @@
 @SET __MVNW_ARG0_NAME__=
 @SET MVNW_USERNAME=
 @SET MVNW_PASSWORD=
+@REM Seriatim: the build needs a JDK 21 or newer. Unlike ./mvnw this script does not look for one,
+@REM so it says so rather than leave Maven to stop at "release version 21 not supported".
+@IF "%JAVA_HOME%"=="" echo mvnw: JAVA_HOME is not set, so Maven runs on the java on the PATH; the build needs a JDK 21 or newer: set JAVA_HOME to one, e.g. Temurin 21 1>&2
 @IF NOT "%__MVNW_CMD__%"=="" ("%__MVNW_CMD__%" %*)
 @echo Cannot start maven from wrapper >&2 && exit /b 1
 @GOTO :EOF

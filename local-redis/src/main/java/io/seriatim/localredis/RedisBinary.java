@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 public final class RedisBinary {
     public static final String PROPERTY = "seriatim.redis.binary";
     private static final String EMBEDDED_RESOURCE = "/redis-server-6.2.6-v5-linux-amd64";
+    private static Path extracted;
 
     private RedisBinary() {}
 
@@ -45,18 +46,22 @@ public final class RedisBinary {
     }
 
     /** The binary shipped by the embedded-redis jar, extracted once per JVM run to a temp file. */
-    public static Path embedded() {
+    public static synchronized Path embedded() {
+        if (extracted != null) {
+            return extracted; // one file for all servers: not a copy in /tmp each, and one line in TestRunSummary
+        }
         try (InputStream in = RedisBinary.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("no redis-server on the PATH and the embedded-redis jar has no "
                         + EMBEDDED_RESOURCE + "; install redis-server (apt-get install redis-server)");
             }
-            Path target = Files.createTempFile("seriatim-redis-server-", "");
+            Path target = Files.createTempFile("seriatim-embedded-redis-server-", "");
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             if (!target.toFile().setExecutable(true)) {
                 throw new IllegalStateException("cannot make " + target + " executable");
             }
             target.toFile().deleteOnExit();
+            extracted = target;
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the embedded redis-server", e);

@@ -26,11 +26,14 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisServer implements AutoCloseable {
     /**
-     * PIDs of every server this JVM started and has not closed. The one static mutable state in
-     * the project: a shutdown hook is per JVM, and it must reach servers whose owners never ran
-     * their cleanup (a test that hung or crashed).
+     * PIDs of every server this JVM started and has not closed. Static (as are BINARIES below
+     * and RedisBinary's extracted file, all per JVM): a shutdown hook is per JVM, and it must
+     * reach servers whose owners never ran their cleanup (a test that hung or crashed).
      */
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** Every binary this JVM started a server of: {@link TestRunSummary} reports them at the end of a run. */
+    private static final Set<Path> BINARIES = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ProcessHandle::destroyForcibly),
@@ -74,6 +77,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the given binary on a chosen port (fails clearly if the port is taken). */
     public static RedisServer start(Path binary, int port, List<String> extraArgs) {
+        BINARIES.add(binary);
         try {
             Path dir = Files.createTempDirectory("seriatim-redis-");
             RedisServer server = new RedisServer(binary, dir, port, extraArgs);
@@ -82,6 +86,11 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The binaries this JVM has started servers of, sorted: which Redis a test run used. */
+    public static List<Path> binariesStarted() {
+        return BINARIES.stream().sorted().toList();
     }
 
     public String host() { return "127.0.0.1"; }

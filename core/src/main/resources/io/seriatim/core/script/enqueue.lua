@@ -16,6 +16,7 @@
   Returns {1 ENQUEUED, firstSeq, count, nowMs}
           {2 DUPLICATE, firstSeq, count, nowMs}  the dedup id is live: nothing written;
                                                  firstSeq/count are the original enqueue's
+          or the error reply "ERR the job sequence space of <seq> is used up" (nothing written)
 
   Keeps: a key with pending jobs is in exactly one of ready / leases / parked. The list was
   empty before this call exactly when the key was in none of them (the invariant itself),
@@ -38,6 +39,7 @@ if dedup then
 end
 
 local last = take_seq(seq, count)
+if not last then return seq_used_up(seq) end
 local first = last - count + 1
 local stamp = '\16' .. varint(now)
 local jobs = {}

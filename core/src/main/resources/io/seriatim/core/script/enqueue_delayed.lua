@@ -16,6 +16,7 @@
   ARGV[6..] bodies  encoded StoredJob bodies
 
   Returns {1 ENQUEUED, firstSeq, count, nowMs, dueMs} | {2 DUPLICATE, firstSeq, count, nowMs, -1}
+          or the error reply "ERR the job sequence space of <seq> is used up" (nothing written)
 
   Keeps: delayed jobs are not pending: the key's list, ready / leases / parked and the pending
   counter are untouched, so the main invariant holds trivially. The be64(seq) prefix makes jobs
@@ -40,6 +41,7 @@ end
 local due = runAt
 if due < 0 then due = now + delay end
 local last = take_seq(seq, count)
+if not last then return seq_used_up(seq) end
 local first = last - count + 1
 local stamp = '\16' .. varint(now)
 local args = {}

@@ -12,8 +12,9 @@
   ARGV[2] count   how many sequence numbers, >= 1
   ARGV[3] markerTtlMs  longer than the caller uses a block
 
-  Returns {firstSeq, nowMs}: the block is firstSeq .. firstSeq + count - 1. Fails when the
-  partition's sequence space (2^43 numbers: ids must stay exact in Lua's doubles) is used up.
+  Returns {firstSeq, nowMs}: the block is firstSeq .. firstSeq + count - 1; or, writing nothing,
+  the error reply "ERR the job sequence space of <seq> is used up" when the partition's 2^43
+  numbers (ids must stay exact in Lua's doubles) are used up.
 
   Keeps: blocks never overlap, with each other or with the numbers enqueue, enqueue_delayed and
   schedule_fire take one by one from the same counter: every job id is handed out once. A block
@@ -26,6 +27,7 @@
 
 local prefix, count, markerTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local last = take_seq(KEYS[1], count)
+if not last then return seq_used_up(KEYS[1]) end
 local first = last - count + 1
 redis.call('SET', prefix .. 'ids:' .. first, count, 'PX', markerTtl)
 return {first, now_ms()}

@@ -9,6 +9,7 @@
   ARGV[6] body    the job's encoded StoredJob body (payload, headers, and a header naming the tick)
 
   Returns {1 ENQUEUED, seq} | {0 OK: already fired (nothing written)} | {-3 NOT_FOUND: schedule gone}
+          or the error reply "ERR the job sequence space of <seq> is used up" (nothing written)
 
   Keeps: ticks fire in increasing order, each at most once; the job is appended like an enqueue,
   so the main invariant holds.
@@ -22,6 +23,7 @@ local last = tonumber(redis.call('HGET', ticks, name) or '0')
 if tick <= last then return {0} end
 local now = now_ms()
 local s = take_seq(seq, 1) -- first: it may refuse, and the tick must not be recorded then
+if not s then return seq_used_up(seq) end
 redis.call('HSET', ticks, name, tick)
 append_jobs(prefix, key, {id_prefix(s * 1024 + partition) .. '\16' .. varint(now) .. ARGV[6]}, now)
 redis.call('HINCRBY', KEYS[4], 'enqueued', 1)

@@ -46,6 +46,20 @@ class SchedulesTest {
     }
 
     @Test
+    void aTickOfAPartitionWhoseSequenceSpaceIsUsedUpIsRefusedAndNotRecorded() {
+        Schedule s = everyMinute("report", "reports");
+        schedules.put(s);
+        long lastTick = schedules.list().getFirst().lastTickMs();
+        String seq = new String(queue.keys().partitionOf("reports").seq(), UTF_8);
+        redis.client().set(seq, Long.toString((1L << 43) - 1));
+        // The whole text: the same on Redis 6.2 and 7 (see common.lua).
+        assertThatThrownBy(() -> schedules.fire(s, lastTick + 60_000))
+                .hasMessage("ERR the job sequence space of " + seq + " is used up");
+        assertThat(schedules.list().getFirst().lastTickMs()).as("the tick is not recorded").isEqualTo(lastTick);
+        assertThat(queue.inspect("reports", 5).pending()).isZero();
+    }
+
+    @Test
     void aNewScheduleStartsFromNowNotFromThePast() {
         long before = queue.redisTimeMs();
         schedules.put(everyMinute("s", "k"));

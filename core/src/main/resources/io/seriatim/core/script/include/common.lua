@@ -36,16 +36,24 @@ local function varint(n)
   return char(b1, b2, b3, b4, b5, b6, b7, n)
 end
 
--- Takes `count` of a partition's sequence numbers and returns the last. Refuses before writing
--- anything once the partition's 2^43 numbers are used up: an id (seq * 1024 + partition) must
--- stay exact in Lua's doubles, or ack and fail would compare the wrong heads.
+-- Takes `count` of a partition's sequence numbers and returns the last; returns nil, having
+-- written nothing, once the partition's 2^43 numbers are used up: an id (seq * 1024 + partition)
+-- must stay exact in Lua's doubles, or ack and fail would compare the wrong heads. The caller
+-- then returns seq_used_up(seqKey) before it writes anything.
+--
+-- Scripts refuse by returning an error reply, never by raising one: on Redis 6.2 a raised
+-- redis.error_reply reaches the client as "attempt to concatenate local 'err' (a table value)"
+-- (its error handler takes only strings), and a raised string comes wrapped in the script's sha
+-- and line, differently on 6.2 and 7. A returned error reply reads the same on both.
 local SEQ_LIMIT = 8796093022208 -- 2^43
 local function take_seq(seqKey, count)
   local current = tonumber(redis.call('GET', seqKey) or '0')
-  if current + count >= SEQ_LIMIT then
-    error(redis.error_reply('ERR the job sequence space of ' .. seqKey .. ' is used up'))
-  end
+  if current + count >= SEQ_LIMIT then return nil end
   return redis.call('INCRBY', seqKey, count)
+end
+
+local function seq_used_up(seqKey)
+  return redis.error_reply('ERR the job sequence space of ' .. seqKey .. ' is used up')
 end
 
 -- The bytes every stored job with this id starts with: field 1 (tag 0x08) as a varint.
