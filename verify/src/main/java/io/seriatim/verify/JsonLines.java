@@ -1,5 +1,6 @@
 package io.seriatim.verify;
 
+import com.google.gson.JsonObject;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,8 +34,9 @@ public final class JsonLines implements AutoCloseable {
         }
     }
 
-    public void write(String jsonObject) {
-        byte[] line = (jsonObject + "\n").getBytes(StandardCharsets.UTF_8);
+    /** Writes {@code object} as one line. */
+    public void write(JsonObject object) {
+        byte[] line = (object + "\n").getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
             out.write(line);

@@ -1,5 +1,6 @@
 package io.seriatim.verify;
 
+import com.google.gson.JsonObject;
 import io.seriatim.client.Producer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -29,17 +30,21 @@ public final class ProduceRecorder {
                 int s = seq;
                 all[n++] = producer.submit(key, (key + ":" + seq).getBytes(StandardCharsets.UTF_8))
                         .whenComplete((id, error) -> {
+                            JsonObject o = new JsonObject();
+                            o.addProperty("type", error == null ? "ack" : "unknown");
+                            o.addProperty("key", key);
+                            o.addProperty("seq", s);
                             if (error == null) {
-                                lines.write("{\"type\":\"ack\",\"key\":" + Json.str(key) + ",\"seq\":" + s + ",\"jobId\":" + id
-                                        + ",\"mono\":" + System.nanoTime() + "}");
-                                if (acked != null) {
-                                    acked.incrementAndGet();
-                                }
+                                o.addProperty("jobId", id);
                             } else {
+                                o.addProperty("error", String.valueOf(error.getMessage()));
+                            }
+                            o.addProperty("mono", System.nanoTime());
+                            lines.write(o);
+                            if (error != null) {
                                 failed.incrementAndGet();
-                                lines.write("{\"type\":\"unknown\",\"key\":" + Json.str(key) + ",\"seq\":" + s
-                                        + ",\"error\":" + Json.str(String.valueOf(error.getMessage()))
-                                        + ",\"mono\":" + System.nanoTime() + "}");
+                            } else if (acked != null) {
+                                acked.incrementAndGet();
                             }
                         });
                 if (rate > 0) {

@@ -1,5 +1,6 @@
 package io.seriatim.verify;
 
+import com.google.gson.JsonObject;
 import io.seriatim.worker.JobHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,15 +31,18 @@ public final class RunRecorder {
         return (job, ctx) -> {
             String payload = new String(job.payload(), StandardCharsets.UTF_8);
             long seq = Long.parseLong(payload.substring(payload.lastIndexOf(':') + 1));
-            lines.write("{\"type\":\"run\",\"key\":" + Json.str(job.key()) + ",\"seq\":" + seq + ",\"jobId\":" + job.id()
-                    + ",\"fence\":" + job.fence() + ",\"attempt\":" + job.attempt() + ",\"pid\":" + pid
-                    + ",\"mono\":" + System.nanoTime() + "}");
+            JsonObject run = record("run", job.key(), seq, pid);
+            run.addProperty("jobId", job.id());
+            run.addProperty("fence", job.fence());
+            run.addProperty("attempt", job.attempt());
+            lines.write(run);
             if (workMs > 0) {
                 Thread.sleep(workMs);
             }
             // The end of the handler, so that the checker can see two runs of a key overlap.
-            lines.write("{\"type\":\"end\",\"key\":" + Json.str(job.key()) + ",\"seq\":" + seq + ",\"fence\":"
-                    + job.fence() + ",\"pid\":" + pid + ",\"mono\":" + System.nanoTime() + "}");
+            JsonObject end = record("end", job.key(), seq, pid);
+            end.addProperty("fence", job.fence());
+            lines.write(end);
             if (poison != null && poison.equals(payload)) {
                 throw new IllegalStateException("poison job " + payload + " (fault injection)");
             }
@@ -46,6 +50,16 @@ public final class RunRecorder {
                 Runtime.getRuntime().halt(CRASH_EXIT); // no shutdown hooks, no ack: what a crash leaves
             }
         };
+    }
+
+    private static JsonObject record(String type, String key, long seq, long pid) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", type);
+        o.addProperty("key", key);
+        o.addProperty("seq", seq);
+        o.addProperty("pid", pid);
+        o.addProperty("mono", System.nanoTime());
+        return o;
     }
 
     /** Raised by SIGUSR1: the fault suite's way to crash a worker between a job's end and its ack. */
