@@ -7,12 +7,14 @@ import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import io.netty.handler.ssl.SslContext;
+import io.seriatim.client.wire.VarintFrameDecoder;
 import io.seriatim.proto.v1.Envelope;
 import java.util.concurrent.Executor;
 
 /**
  * The pipeline reads like the protocol: [TLS], length prefix and Protobuf encoding out, the
- * connection limit, bounded varint frames and Protobuf decoding in, then the session.
+ * connection limit, bounded varint frames and Protobuf decoding in, then the session. The frame
+ * decoder is the client's ({@link VarintFrameDecoder}): one framing for both ends of the protocol.
  */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final GatewaySettings settings;

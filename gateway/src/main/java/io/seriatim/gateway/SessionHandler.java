@@ -7,6 +7,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.seriatim.client.wire.VarintFrameDecoder;
 import io.seriatim.proto.v1.Envelope;
 import io.seriatim.proto.v1.Error;
 import io.seriatim.proto.v1.HelloOk;

@@ -1,4 +1,4 @@
-package io.seriatim.gateway;
+package io.seriatim.client.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,10 +8,18 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
 
 /**
- * Splits the stream into frames of a varint32 length prefix and that many bytes, refusing a
- * length over the limit as soon as the prefix is read, before any byte of the frame is buffered
- * (Netty's own varint decoder has no limit). A prefix longer than 5 bytes, or one that does not
- * fit in 31 bits, is corrupt.
+ * The protocol's framing (see docs/protocol.md): splits the stream into frames of a varint32
+ * length prefix and that many bytes, refusing a length over the limit as soon as the prefix is
+ * read, before any byte of the frame is buffered. Netty's own varint decoder has no limit, so a
+ * peer could make us allocate 2 GiB with five bytes. A prefix longer than 5 bytes, or one that
+ * does not fit in 31 bits, is corrupt.
+ *
+ * <p>Both ends use it: the Java producer bounds the answers it accepts, the gateway the submits.
+ * It lives in the client artifact because it is the protocol's, and the client may depend on
+ * nothing of Seriatim's but proto; it is the only part of the client the gateway uses.
+ *
+ * <p>A bad prefix raises {@link TooLongFrameException} or {@link CorruptedFrameException} down
+ * the pipeline; the handler behind it decides what to tell the peer and closes the connection.
  *
  * <p>Not sharable: it holds the partial frame of its one channel, on that channel's event loop.
  */
@@ -20,11 +28,15 @@ public final class VarintFrameDecoder extends ByteToMessageDecoder {
     /** After a bad prefix the stream has no frame boundaries left: everything else is dropped. */
     private boolean failed;
 
+    /** @param maxFrameBytes the longest frame accepted, in bytes (the prefix not counted); at least 0 */
     public VarintFrameDecoder(int maxFrameBytes) {
+        if (maxFrameBytes < 0) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= 0, got " + maxFrameBytes);
+        }
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** True while bytes of an incomplete frame are buffered: the slow-sender deadline watches it. */
+    /** True while bytes of an incomplete frame are buffered: the gateway's slow-sender deadline watches it. */
     public boolean midFrame() {
         return !failed && actualReadableBytes() > 0;
     }
