@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * handler.
  *
  * <p><b>Threads.</b> Everything runs on the event loop it is given (the producer's one I/O
- * thread), which alone touches {@code backoffMillis}. It stops dialling when
+ * thread), which alone touches {@code backoffMillis}; the one exception is {@link #open()}, where
+ * the thread calling {@link Producer#connect} waits for the first dial. It stops dialling when
  * InFlight no longer wants a connection or the event loop shuts down; closing the event loop
  * closes the connection.
  */
@@ -81,9 +82,30 @@ final class Connection {
         }
     }
 
-    /** Dials in the background; submits are buffered meanwhile. */
-    void start() {
-        io.execute(this::dial);
+    /**
+     * The first dial, waited for on the caller's thread (at most connectTimeout). A gateway
+     * that cannot be reached is the caller's to know at once, not after requestTimeout.
+     *
+     * @throws SubmitException {@link Code#UNREACHABLE}, outcome NOT_SENT, saying why
+     */
+    void open() {
+        ChannelFuture dialled = bootstrap.connect(settings.host(), settings.port());
+        try {
+            dialled.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dialled.cancel(false);
+            throw unreachable("interrupted while connecting");
+        }
+        if (!dialled.isSuccess()) {
+            throw unreachable(why(dialled.cause()));
+        }
+    }
+
+    private SubmitException unreachable(String why) {
+        return new SubmitException(Code.UNREACHABLE, SubmitException.Outcome.NOT_SENT,
+                "cannot connect to the gateway at " + settings.host() + ":" + settings.port() + ": " + why
+                        + "; nothing was sent");
     }
 
     private String why(Throwable cause) {

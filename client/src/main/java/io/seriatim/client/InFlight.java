@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A job is in exactly one place: the <b>buffer</b> (submitted, in no batch yet), a batch
  * <b>waiting</b> to be sent (formed while no connection was ready, or to be resent after a lost
- * connection or an UNAVAILABLE answer), or a batch <b>unanswered</b> on the ready connection.
+ * connection or an UNAVAILABLE answer), or a batch <b>unanswered</b> on the current connection
+ * (or, for a moment, in the sender's hand between the buffer and its batch).
  * Whoever takes a job out of all three completes its future, after releasing the lock.
  * <ul>
  * <li>Order: batches go out by request id, waiting ones before new ones, so a resent batch is

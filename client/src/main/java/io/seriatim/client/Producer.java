@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Failures.</b> A future fails with a {@link SubmitException} whose {@link
  * SubmitException#outcome() outcome} says whether the job can be in Redis: {@code NOT_SENT} (safe
  * to submit again), {@code NOT_ENQUEUED} (the gateway said no) or {@code UNKNOWN} (sent, not
- * answered).
+ * answered), or with the {@link InterruptedException} of a submitter interrupted while it waited
+ * for buffer room. {@link #connect} itself fails at once if the gateway cannot be reached.
  *
  * <p><b>Threads.</b> Thread-safe. Its parts: {@link InFlight} holds every job from submit to
  * answer, under its own lock; {@link Sender} forms and writes batches on its thread,
@@ -58,19 +59,28 @@ public final class Producer implements AutoCloseable {
         this.sender = new Sender(settings, inFlight);
     }
 
-    /** Starts a producer; it connects in the background and buffers submits meanwhile. */
+    /**
+     * Connects to the gateway and starts a producer. It waits for the TCP connection (up to
+     * connectTimeout), not for the gateway's Hello: submits made meanwhile are buffered. Once
+     * connected, it reconnects by itself whenever the connection is lost.
+     *
+     * @throws SubmitException {@link SubmitException.Code#UNREACHABLE} if the gateway cannot be
+     *         reached (connection refused, unknown host, no answer within connectTimeout):
+     *         nothing was sent
+     * @throws IllegalArgumentException if TLS cannot be set up from the settings
+     */
     public static Producer connect(ProducerSettings settings) {
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("seriatim-producer-io"),
                 NioIoHandler.newFactory());
         Producer p;
         try {
             p = new Producer(settings, io);
+            p.connection.open();
         } catch (RuntimeException e) {
             io.shutdownGracefully(0, settings.closeJoin().toMillis(), TimeUnit.MILLISECONDS);
             throw e;
         }
         p.sender.start();
-        p.connection.start();
         long scan = settings.timeoutScanInterval().toNanos();
         io.scheduleAtFixedRate(() -> p.inFlight.expire(System.nanoTime()), scan, scan, TimeUnit.NANOSECONDS);
         return p;

@@ -1,7 +1,7 @@
 package io.seriatim.client;
 
 /**
- * A submit that did not make it. {@link #code()} says what
+ * A submit that did not make it, or a producer that could not connect. {@link #code()} says what
  * happened; {@link #outcome()} says whether the job can be in Redis anyway, which is what decides a
  * retry:
  *
@@ -29,6 +29,8 @@ public class SubmitException extends RuntimeException {
         REFUSED_CONNECTION,
         /** The buffer stayed full for {@code bufferTimeout}. */
         BUFFER_FULL,
+        /** {@link Producer#connect} could not reach the gateway: refused, unknown host, or timed out. */
+        UNREACHABLE,
         /** The gateway sent what the producer cannot read (a frame over {@code maxAnswerBytes}, bad bytes, a
          *  missing result): the connection was closed. */
         BAD_ANSWER
@@ -47,6 +49,7 @@ public class SubmitException extends RuntimeException {
     private final Code code;
     private final Outcome outcome;
 
+    /** A failure of one kind with what it means for the job; {@code message} says what happened. */
     public SubmitException(Code code, Outcome outcome, String message) {
         super(message);
         this.code = code;
