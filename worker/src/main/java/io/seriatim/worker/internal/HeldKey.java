@@ -49,10 +49,6 @@ final class HeldKey {
         stopping = true;
     }
 
-    boolean isStopping() {
-        return stopping;
-    }
-
     long remainingNanos() {
         return trustedUntilNanos - System.nanoTime();
     }

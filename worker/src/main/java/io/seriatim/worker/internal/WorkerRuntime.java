@@ -1,7 +1,5 @@
 package io.seriatim.worker.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.Claim;
@@ -259,9 +257,5 @@ public final class WorkerRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(UTF_8);
     }
 }
