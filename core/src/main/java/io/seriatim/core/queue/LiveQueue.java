@@ -4,6 +4,7 @@ import io.seriatim.core.settings.NamespaceRegistry;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.core.settings.SettingsConflictException;
 import io.seriatim.core.settings.StatedSettings;
+import io.seriatim.core.settings.StoredSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -101,10 +102,8 @@ public final class LiveQueue {
         if (after.equals(before)) {
             return;
         }
-        String changes = StatedSettings.all(after).conflictWith(before).map(c -> c.mismatches().stream()
-                .map(m -> m.setting() + " " + m.stored() + " -> " + m.given()).collect(Collectors.joining(", ")))
-                .orElse("");
-        log.info("namespace {}: stored settings changed ({}); applying them", stated.name(), changes);
+        log.info("namespace {}: stored settings changed ({}); applying them", stated.name(),
+                StoredSettings.changes(before, after));
         Optional<SettingsConflictException> conflict = stated.conflictWith(after);
         conflict.ifPresent(c -> log.warn("namespace {}: this process was started with {}, which Redis no longer has: it "
                 + "follows Redis, and will be refused at its next start unless started with the stored values or "

@@ -1,6 +1,8 @@
 package io.seriatim.core.settings;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,6 +36,20 @@ public record StoredSettings(NamespaceSettings settings, long createdAtMs, long 
         out.put(CREATED_AT, Long.toString(createdAtMs));
         out.put(UPDATED_AT, Long.toString(updatedAtMs));
         return out;
+    }
+
+    /**
+     * What differs from {@code before} to {@code after}, for a log line or an operator:
+     * {@code "maxAttempts 5 -> 10, dedupWindow PT10M -> PT1M"}; empty if nothing does.
+     */
+    public static String changes(NamespaceSettings before, NamespaceSettings after) {
+        List<String> out = new ArrayList<>();
+        for (SettingField f : SettingField.values()) {
+            if (!f.sameIn(before, after)) {
+                out.add(f.setting() + " " + f.text(before) + " -> " + f.text(after));
+            }
+        }
+        return String.join(", ", out);
     }
 
     /** The setting fields of the hash for {@code settings}, in {@link SettingField} order. */

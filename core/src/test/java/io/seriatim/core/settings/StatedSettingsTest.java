@@ -37,6 +37,14 @@ class StatedSettingsTest {
     }
 
     @Test
+    void changesNameEachDifferingSettingInOrder() {
+        NamespaceSettings before = NamespaceSettings.builder("n").build();
+        assertThat(StoredSettings.changes(before, before)).isEmpty();
+        assertThat(StoredSettings.changes(before, NamespaceSettings.builder("n").dedupWindow(Duration.ofMinutes(1))
+                .maxAttempts(10).build())).isEqualTo("maxAttempts 5 -> 10, dedupWindow PT10M -> PT1M");
+    }
+
+    @Test
     void storedFieldsRoundTrip() {
         NamespaceSettings s = NamespaceSettings.builder("n").partitions(3).maxKeyBytes(7).maxPayloadBytes(8).maxHeaders(0)
                 .maxAttempts(4).failurePolicy(FailurePolicy.PARK).fairnessJobs(0).fairnessTime(Duration.ZERO)
