@@ -6,6 +6,7 @@ import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,13 @@ import redis.clients.jedis.UnifiedJedis;
 final class GatewayCommand implements Callable<Integer> {
     @Mixin RedisOptions redis;
     @Mixin MetricsOption metrics;
+    @Mixin NamespaceSettingsOptions namespaceSettings;
     @Spec CommandSpec spec;
+
+    @Option(names = {"-n", "--namespace"}, split = ",", paramLabel = "NAME",
+            description = "namespaces whose settings flags below this gateway is started with: refused if they differ "
+                    + "from the stored ones (default: none; every namespace is served with its stored settings)")
+    List<String> namespaces = List.of();
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "listen address (default ${DEFAULT-VALUE})")
     String host;
@@ -45,8 +52,12 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (namespaces.isEmpty() && namespaceSettings.anyGiven()) {
+            throw new IllegalArgumentException("namespace settings flags need --namespace: the namespaces they are for");
+        }
         GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
-                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey).build();
+                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey)
+                .namespaces(namespaces.stream().map(namespaceSettings::stated).toList()).build();
         MetricRegistry registry = new MetricRegistry();
         GatewayServer gateway = GatewayServer.start(settings, registry);
         UnifiedJedis probe = RedisConnector.connect(redis.settings());

@@ -1,7 +1,6 @@
 package io.seriatim.cli;
 
 import io.seriatim.core.queue.KeyedQueue;
-import io.seriatim.core.settings.NamespaceSettings;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -14,6 +13,6 @@ public final class NamespaceOption {
 
     /** Opens an existing namespace: operators must not create one by a typo. */
     public KeyedQueue open(UnifiedJedis redis) {
-        return KeyedQueue.openExisting(redis, NamespaceSettings.builder(name), name);
+        return KeyedQueue.openExisting(redis, name);
     }
 }

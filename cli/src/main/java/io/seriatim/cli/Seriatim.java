@@ -31,6 +31,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
             UnparkCommand.class,
             PauseCommand.class,
             ResumeCommand.class,
+            NamespaceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Seriatim implements Runnable {

@@ -3,7 +3,7 @@ package io.seriatim.cli;
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
 import io.seriatim.core.redis.RedisConnector;
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.sweeper.Sweeper;
 import io.seriatim.sweeper.SweeperSettings;
 import java.time.Duration;
@@ -33,7 +33,7 @@ final class SweeperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<NamespaceSettings> ns = namespaces.stream().map(namespaceSettings::build).toList();
+        List<StatedSettings> ns = namespaces.stream().map(namespaceSettings::stated).toList();
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
         MetricRegistry registry = new MetricRegistry();
         Sweeper sweeper = Sweeper.start(settings, registry);

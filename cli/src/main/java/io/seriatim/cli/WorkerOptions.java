@@ -1,6 +1,6 @@
 package io.seriatim.cli;
 
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.worker.Backoff;
 import io.seriatim.worker.WorkerSettings;
 import java.time.Duration;
@@ -30,8 +30,8 @@ final class WorkerOptions {
     @Option(names = "--job-timeout", defaultValue = "PT0S", description = "per-job limit, 0 = none (default ${DEFAULT-VALUE})")
     Duration jobTimeout;
 
-    NamespaceSettings namespaceSettings() {
-        return namespaceSettings.build(namespace);
+    StatedSettings namespaceSettings() {
+        return namespaceSettings.stated(namespace);
     }
 
     WorkerSettings build() {

@@ -50,7 +50,7 @@ class SeriatimCommandTest {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
-                "verify-check", "stats", "inspect", "dlq", "park", "unpark", "pause", "resume");
+                "verify-check", "stats", "inspect", "dlq", "park", "unpark", "pause", "resume", "namespace");
     }
 
     @Test

@@ -45,7 +45,11 @@ public final class GatewayServer implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds and starts serving; fails at once if the port is taken or TLS files are bad. */
+    /**
+     * Binds and starts serving; fails at once if the port is taken or TLS files are bad, or if the
+     * settings of {@link GatewaySettings#namespaces()} differ from the stored ones
+     * ({@link io.seriatim.core.settings.SettingsConflictException}).
+     */
     public static GatewayServer start(GatewaySettings settings, MetricRegistry registry) {
         SslContext ssl = null;
         if (settings.tls()) {
@@ -56,6 +60,13 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         UnifiedJedis redis = RedisConnector.connect(settings.redis());
+        NamespaceCatalog catalog = new NamespaceCatalog(redis, settings.namespaces());
+        try {
+            catalog.openStated();
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
         AtomicInteger n = new AtomicInteger();
         ExecutorService redisThreads = Executors.newFixedThreadPool(settings.redisThreads(), r -> {
             Thread t = new Thread(r, "seriatim-gateway-redis-" + n.incrementAndGet());
@@ -65,7 +76,7 @@ public final class GatewayServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        BatchEnqueuer enqueuer = new BatchEnqueuer(new NamespaceCatalog(redis), settings, metrics);
+        BatchEnqueuer enqueuer = new BatchEnqueuer(catalog, settings, metrics);
         try {
             Channel listener = new ServerBootstrap()
                     .group(boss, io)

@@ -1,10 +1,14 @@
 package io.seriatim.gateway;
 
 import io.seriatim.core.redis.RedisSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of a producer gateway, immutable and checked: each setter rejects a bad value naming
@@ -26,10 +30,14 @@ import java.util.Objects;
  * @param waitTimeout            how long WAIT may take; default 1 s
  * @param tlsCertificate         PEM certificate chain; with tlsKey, turns TLS on; null = plain TCP
  * @param tlsKey                 PEM PKCS#8 private key
+ * @param namespaces             namespaces whose settings this gateway is started with: checked
+ *                               against the stored ones at start, which refuses the gateway if
+ *                               they differ; default none. Every namespace, these and any other, is
+ *                               served with the settings stored in Redis
  */
 public record GatewaySettings(RedisSettings redis, String host, int port, String authToken, int maxFrameBytes,
         int maxInFlight, int maxConnectionsPerAddress, Duration helloTimeout, Duration frameTimeout, int redisThreads,
-        int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey) {
+        int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey, List<StatedSettings> namespaces) {
 
     public GatewaySettings {
         Objects.requireNonNull(redis, "redis");
@@ -53,6 +61,13 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         }
         if (authToken != null && authToken.isEmpty()) {
             throw new IllegalArgumentException("authToken must not be empty (null = no authentication)");
+        }
+        namespaces = List.copyOf(namespaces);
+        Set<String> names = new HashSet<>();
+        for (StatedSettings ns : namespaces) {
+            if (!names.add(ns.name())) {
+                throw new IllegalArgumentException("namespace '" + ns.name() + "' is given twice");
+            }
         }
     }
 
@@ -92,6 +107,7 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         private Duration waitTimeout = Duration.ofSeconds(1);
         private Path tlsCertificate;
         private Path tlsKey;
+        private List<StatedSettings> namespaces = List.of();
 
         private Builder(RedisSettings redis) {
             this.redis = Objects.requireNonNull(redis, "redis");
@@ -124,10 +140,14 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
             return this;
         }
         public Builder tls(Path certificate, Path key) { tlsCertificate = certificate; tlsKey = key; return this; }
+        public Builder namespaces(List<StatedSettings> namespaces) {
+            this.namespaces = List.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
+            return this;
+        }
 
         public GatewaySettings build() {
             return new GatewaySettings(redis, host, port, authToken, maxFrameBytes, maxInFlight, maxConnectionsPerAddress,
-                    helloTimeout, frameTimeout, redisThreads, waitReplicas, waitTimeout, tlsCertificate, tlsKey);
+                    helloTimeout, frameTimeout, redisThreads, waitReplicas, waitTimeout, tlsCertificate, tlsKey, namespaces);
         }
     }
 }

@@ -2,11 +2,13 @@ package io.seriatim.sweeper;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.LiveQueue;
 import io.seriatim.core.queue.SweepResult;
 import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.schedule.Schedule;
 import io.seriatim.core.schedule.Schedules;
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +23,8 @@ import redis.clients.jedis.UnifiedJedis;
  * The scheduler-sweeper: once per interval, for every namespace and partition, it takes back
  * expired leases, promotes due delayed jobs, fires due cron ticks, and refreshes the gauges.
  * Every step is an idempotent script, so several sweepers on one Redis do each piece of work once.
+ * Each namespace is swept with its own stored attempt limit and failure policy, followed as they
+ * change ({@link LiveQueue}).
  *
  * <p>Owns one platform thread ({@code seriatim-sweeper}) and, when it opened them, its Redis
  * connections; {@link #close()} stops the thread (waiting for the current tick) and closes them.
@@ -29,18 +33,20 @@ import redis.clients.jedis.UnifiedJedis;
 public final class Sweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
-    /** One namespace's handles: the queue, its schedules and its gauges. */
+    /** One tick's handles of a namespace: the queue with its current settings, its schedules and its gauges. */
     private record Served(KeyedQueue queue, Schedules schedules, NamespaceGauges gauges) {}
 
     private final SweeperSettings settings;
     private final UnifiedJedis redis;
     private final boolean ownsRedis;
     private final MetricRegistry metrics;
-    private final List<Served> served = new ArrayList<>();
+    /** The served namespaces, opened once (at start, or by the first tick Redis answers). */
+    private List<LiveQueue> namespaces = List.of();
+    private final List<NamespaceGauges> gauges = new ArrayList<>();
     private final Thread thread;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** One tick at a time: the loop's and any caller's of {@link #tick()}; guards {@link #served}. */
+    /** One tick at a time: the loop's and any caller's of {@link #tick()}; guards {@link #namespaces}. */
     private final ReentrantLock tickLock = new ReentrantLock();
 
     private Sweeper(SweeperSettings settings, UnifiedJedis redis, boolean ownsRedis, MetricRegistry metrics) {
@@ -51,16 +57,39 @@ public final class Sweeper implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("seriatim-sweeper").daemon().unstarted(this::loop);
     }
 
-    /** Starts a sweeper with its own Redis connections. */
+    /**
+     * Starts a sweeper with its own Redis connections.
+     *
+     * @throws io.seriatim.core.settings.SettingsConflictException if a namespace's stated settings
+     *         differ from the stored ones
+     */
     public static Sweeper start(SweeperSettings settings, MetricRegistry metrics) {
-        Sweeper s = new Sweeper(settings, RedisConnector.connect(settings.redis()), true, metrics);
-        s.thread.start();
-        return s;
+        UnifiedJedis redis = RedisConnector.connect(settings.redis());
+        try {
+            return start(new Sweeper(settings, redis, true, metrics));
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
     }
 
-    /** Starts a sweeper on a Redis client the caller owns. */
+    /** Starts a sweeper on a Redis client the caller owns; refused as {@link #start(SweeperSettings, MetricRegistry)} is. */
     public static Sweeper start(SweeperSettings settings, MetricRegistry metrics, UnifiedJedis redis) {
-        Sweeper s = new Sweeper(settings, redis, false, metrics);
+        return start(new Sweeper(settings, redis, false, metrics));
+    }
+
+    private static Sweeper start(Sweeper s) {
+        // Opened before the loop runs, so that settings contradicting the stored ones refuse the
+        // sweeper at once; with Redis down, the first tick that reaches it opens them (and logs a
+        // contradiction found then with every retry).
+        s.tickLock.lock();
+        try {
+            s.openNamespaces();
+        } catch (RedisUnavailableException e) {
+            log.warn("Redis unavailable at start, the sweeper retries: {}", e.getMessage());
+        } finally {
+            s.tickLock.unlock();
+        }
         s.thread.start();
         return s;
     }
@@ -103,14 +132,23 @@ public final class Sweeper implements AutoCloseable {
         }
     }
 
-    private void tickLocked() {
-        if (served.isEmpty()) {
-            for (NamespaceSettings ns : settings.namespaces()) {
-                KeyedQueue q = KeyedQueue.open(redis, ns);
-                served.add(new Served(q, new Schedules(redis, q), new NamespaceGauges(metrics, ns.name())));
+    /** Opens the namespaces, all or none, so that one that failed to open is tried again whole. */
+    private void openNamespaces() {
+        if (namespaces.isEmpty()) {
+            List<LiveQueue> opened = new ArrayList<>();
+            for (StatedSettings ns : settings.namespaces()) {
+                opened.add(LiveQueue.open(redis, ns));
             }
+            opened.forEach(q -> gauges.add(new NamespaceGauges(metrics, q.name())));
+            namespaces = opened;
         }
-        for (Served s : served) {
+    }
+
+    private void tickLocked() {
+        openNamespaces();
+        for (int n = 0; n < namespaces.size(); n++) {
+            KeyedQueue q = namespaces.get(n).get();
+            Served s = new Served(q, new Schedules(redis, q), gauges.get(n));
             for (int p = 0; p < s.queue().partitionCount(); p++) {
                 sweep(s, p);
                 promote(s, p);

@@ -2,7 +2,7 @@ package io.seriatim.sweeper;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.core.redis.RedisSettings;
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +32,9 @@ public final class SweeperMain {
 
     static SweeperSettings fromEnvironment(Map<String, String> env) {
         RedisSettings redis = RedisSettings.of(env.getOrDefault("SERIATIM_REDIS", "redis://127.0.0.1:6379"));
-        List<NamespaceSettings> namespaces = new ArrayList<>();
+        List<StatedSettings> namespaces = new ArrayList<>();
         for (String name : env.getOrDefault("SERIATIM_NAMESPACES", "default").split(",")) {
-            namespaces.add(NamespaceSettings.builder(name.strip()).build());
+            namespaces.add(StatedSettings.adopt(name.strip())); // each namespace's settings are the stored ones
         }
         Duration interval;
         try {

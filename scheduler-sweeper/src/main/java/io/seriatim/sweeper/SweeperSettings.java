@@ -1,7 +1,7 @@
 package io.seriatim.sweeper;
 
 import io.seriatim.core.redis.RedisSettings;
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +10,9 @@ import java.util.Objects;
  * Settings of a scheduler-sweeper process, immutable and checked: each setter rejects a bad value
  * naming the setting, the value and the range.
  *
- * @param namespaces      the namespaces it serves; give it the same {@link NamespaceSettings} as the
- *                        workers (the sweep applies their attempt limit and failure policy)
+ * @param namespaces      the namespaces it serves, with any of their settings this sweeper states:
+ *                        those must match the stored ones. The sweep applies each namespace's
+ *                        stored attempt limit and failure policy ({@link StatedSettings})
  * @param interval        time between two ticks; default 1 s. A dead worker's keys run again
  *                        within lease time + interval
  * @param sweepLimit      expired leases handled per script call (bounds how long Redis is busy);
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param catchUpWindow   how far back missed cron ticks are still fired after a pause or restart;
  *                        default 1 h; 0 = fire only the latest missed tick
  */
-public record SweeperSettings(RedisSettings redis, List<NamespaceSettings> namespaces, Duration interval,
+public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespaces, Duration interval,
         int sweepLimit, int maxCallsPerTick, Duration catchUpWindow) {
 
     public SweeperSettings {
@@ -37,7 +38,7 @@ public record SweeperSettings(RedisSettings redis, List<NamespaceSettings> names
         }
     }
 
-    public static Builder builder(RedisSettings redis, List<NamespaceSettings> namespaces) {
+    public static Builder builder(RedisSettings redis, List<StatedSettings> namespaces) {
         return new Builder(redis, namespaces);
     }
 
@@ -56,13 +57,13 @@ public record SweeperSettings(RedisSettings redis, List<NamespaceSettings> names
     /** Builds {@link SweeperSettings}. */
     public static final class Builder {
         private final RedisSettings redis;
-        private final List<NamespaceSettings> namespaces;
+        private final List<StatedSettings> namespaces;
         private Duration interval = Duration.ofSeconds(1);
         private int sweepLimit = 1000;
         private int maxCallsPerTick = 100;
         private Duration catchUpWindow = Duration.ofHours(1);
 
-        private Builder(RedisSettings redis, List<NamespaceSettings> namespaces) {
+        private Builder(RedisSettings redis, List<StatedSettings> namespaces) {
             this.redis = Objects.requireNonNull(redis, "redis");
             this.namespaces = List.copyOf(namespaces);
         }

@@ -14,6 +14,7 @@ import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.schedule.Schedule;
 import io.seriatim.core.schedule.Schedules;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.testkit.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class SweeperTest {
 
     SweeperSettings.Builder settings() {
         return SweeperSettings.builder(RedisSettings.builder(redis.server().uri())
-                .socketTimeout(Duration.ofMillis(500)).connectTimeout(Duration.ofMillis(500)).build(), List.of(ns))
+                .socketTimeout(Duration.ofMillis(500)).connectTimeout(Duration.ofMillis(500)).build(), List.of(StatedSettings.all(ns)))
                 .interval(Duration.ofMillis(100));
     }
 

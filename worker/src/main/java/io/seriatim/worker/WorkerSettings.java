@@ -2,6 +2,7 @@ package io.seriatim.worker;
 
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,12 +16,19 @@ import java.util.UUID;
  * <pre>{@code
  * WorkerSettings settings = WorkerSettings.builder(
  *                 RedisSettings.of("redis://127.0.0.1:6379"),
- *                 NamespaceSettings.builder("comments").maxAttempts(5).build())
+ *                 StatedSettings.adopt("comments"))
  *         .concurrency(1000)
  *         .leaseTime(Duration.ofSeconds(30))
  *         .build();
  * }</pre>
  *
+ * <p>These are the worker's own settings. The namespace's (attempt limit, failure policy,
+ * fairness) are stored in Redis and the worker applies those, following a change within
+ * {@link io.seriatim.core.settings.NamespaceRegistry#REFRESH}; {@code namespace} says which
+ * namespace, and any of its settings this worker was given, which must match the stored ones or
+ * {@link Worker#start} is refused.
+ *
+ * @param namespace       the namespace served, and the settings of it this worker states
  * @param workerId        names this worker in leases; unique per process (default host-pid-random)
  * @param concurrency     keys held at once (each runs on its own virtual thread); default 256
  * @param batchSize       jobs fetched per claim or ack, and acknowledged together; default 32.
@@ -34,7 +42,7 @@ import java.util.UUID;
  * @param idleWait        longest a worker waits on the doorbell before looking again; default 1 s
  * @param shutdownTimeout how long close() lets running jobs finish before abandoning them; default 10 s
  */
-public record WorkerSettings(RedisSettings redis, NamespaceSettings namespace, String workerId, int concurrency,
+public record WorkerSettings(RedisSettings redis, StatedSettings namespace, String workerId, int concurrency,
         int batchSize, int keysPerClaim, Duration leaseTime, Duration renewInterval, Duration jobTimeout,
         Backoff backoff, Duration idleWait, Duration shutdownTimeout) {
 
@@ -65,8 +73,14 @@ public record WorkerSettings(RedisSettings redis, NamespaceSettings namespace, S
                 renewInterval, jobTimeout, backoff, idleWait, shutdownTimeout);
     }
 
-    public static Builder builder(RedisSettings redis, NamespaceSettings namespace) {
+    /** A worker of a namespace, stating {@code namespace}'s settings (see {@link StatedSettings}). */
+    public static Builder builder(RedisSettings redis, StatedSettings namespace) {
         return new Builder(redis, namespace);
+    }
+
+    /** A worker stating every setting of {@code namespace}: {@code builder(redis, StatedSettings.all(namespace))}. */
+    public static Builder builder(RedisSettings redis, NamespaceSettings namespace) {
+        return new Builder(redis, StatedSettings.all(Objects.requireNonNull(namespace, "namespace")));
     }
 
     static String defaultWorkerId() {
@@ -90,7 +104,7 @@ public record WorkerSettings(RedisSettings redis, NamespaceSettings namespace, S
     /** Builds {@link WorkerSettings}. */
     public static final class Builder {
         private final RedisSettings redis;
-        private final NamespaceSettings namespace;
+        private final StatedSettings namespace;
         private String workerId = defaultWorkerId();
         private int concurrency = 256;
         private int batchSize = 32;
@@ -102,7 +116,7 @@ public record WorkerSettings(RedisSettings redis, NamespaceSettings namespace, S
         private Duration idleWait = Duration.ofSeconds(1);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-        private Builder(RedisSettings redis, NamespaceSettings namespace) {
+        private Builder(RedisSettings redis, StatedSettings namespace) {
             this.redis = Objects.requireNonNull(redis, "redis");
             this.namespace = Objects.requireNonNull(namespace, "namespace");
         }

@@ -14,6 +14,14 @@ public final class NamespaceKeys {
     /** Hash of every namespace ever used: name to partition count. Outside any partition. */
     public static final String REGISTRY = "seriatim:namespaces";
 
+    /**
+     * The hash of one namespace's stored settings. Its hash tag is the registry's whole name, so
+     * it shares the registry's Cluster slot and one script can write both.
+     */
+    public static String settings(String namespace) {
+        return "{" + REGISTRY + "}:settings:" + namespace;
+    }
+
     private final String namespace;
     private final List<PartitionKeys> partitions;
 

@@ -8,7 +8,9 @@ import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.core.script.ScriptStatus;
+import io.seriatim.core.settings.NamespaceRegistry;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,39 +58,33 @@ public final class KeyedQueue {
     }
 
     /**
-     * Opens a namespace, registering it on first use. Fails if the namespace was registered with
-     * another partition count (jobs would land in other lists).
+     * Opens a namespace with exactly these settings, registering it on first use. Fails if it
+     * exists with other settings (see {@link #open(UnifiedJedis, StatedSettings)}).
      */
     public static KeyedQueue open(UnifiedJedis redis, NamespaceSettings settings) {
-        KeyedQueue queue = new KeyedQueue(redis, settings);
-        Object recorded = queue.scripts.run(Script.REGISTER_NAMESPACE, List.of(bytes(NamespaceKeys.REGISTRY)),
-                List.of(bytes(settings.name()), bytes(Integer.toString(settings.partitions()))));
-        long partitions = (Long) recorded;
-        if (partitions != settings.partitions()) {
-            throw new IllegalArgumentException("namespace '" + settings.name() + "' has " + partitions
-                    + " partitions in Redis, settings say " + settings.partitions()
-                    + ": the partition count cannot change once a namespace exists");
-        }
-        return queue;
+        return open(redis, StatedSettings.all(settings));
+    }
+
+    /**
+     * Opens a namespace, registering it with {@code stated.values()} on first use, with the
+     * settings stored in Redis, which are the namespace's.
+     *
+     * @throws io.seriatim.core.settings.SettingsConflictException if a stated setting differs from
+     *         the stored one
+     */
+    public static KeyedQueue open(UnifiedJedis redis, StatedSettings stated) {
+        return new KeyedQueue(redis, new NamespaceRegistry(redis).open(stated));
     }
 
     /**
      * Opens a namespace that must already exist (as a gateway does for a client's submit), with
-     * the partition count on record.
+     * the settings stored in Redis.
      *
      * @throws UnknownNamespaceException if it was never registered
      */
-    public static KeyedQueue openExisting(UnifiedJedis redis, NamespaceSettings.Builder settings, String name) {
-        String recorded;
-        try {
-            recorded = redis.hget(NamespaceKeys.REGISTRY, name);
-        } catch (JedisConnectionException e) {
-            throw new io.seriatim.core.redis.RedisUnavailableException("Redis unavailable: " + e.getMessage(), e);
-        }
-        if (recorded == null) {
-            throw new UnknownNamespaceException(name);
-        }
-        return new KeyedQueue(redis, settings.partitions(Integer.parseInt(recorded)).build());
+    public static KeyedQueue openExisting(UnifiedJedis redis, String name) {
+        return new KeyedQueue(redis, new NamespaceRegistry(redis).read(name)
+                .orElseThrow(() -> new UnknownNamespaceException(name)).settings());
     }
 
     public NamespaceSettings settings() {

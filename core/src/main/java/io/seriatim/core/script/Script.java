@@ -22,7 +22,7 @@ import java.util.HexFormat;
  * replay: refused whole when Redis is full, before it writes anything) or a
  * {@link Memory#DRAINS drainer} (claim, ack, renew, fail, sweep, ...: these must keep working
  * when Redis is full, since draining is what frees memory; also registering a namespace, one
- * small field, so that a worker can start on a full Redis). Redis 7 takes this as a script flag, in a {@code #!lua} first
+ * small hash, so that a worker can start on a full Redis). Redis 7 takes this as a script flag, in a {@code #!lua} first
  * line ({@link #flaggedSourceBytes()}); Redis 6.2 knows no flags, and runs the plain source,
  * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
@@ -43,7 +43,10 @@ public enum Script {
     PAUSE("pause", Memory.DRAINS),
     RESUME("resume", Memory.DRAINS),
     INSPECT("inspect", Memory.DRAINS),
-    REGISTER_NAMESPACE("register_namespace", Memory.DRAINS), // one small field, once: a worker must start on a full Redis
+    // One small hash, once per namespace: a worker must start on a full Redis.
+    REGISTER_NAMESPACE("register_namespace", Memory.DRAINS),
+    // Overwrites a few small values: an operator must be able to lower a limit on a full Redis.
+    UPDATE_NAMESPACE("update_namespace", Memory.DRAINS),
     ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS),
     PROMOTE_DELAYED("promote_delayed", Memory.DRAINS),
     SCHEDULE_PUT("schedule_put", Memory.GROWS),

@@ -1,7 +1,9 @@
 package io.seriatim.core.settings;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -88,6 +90,8 @@ public record NamespaceSettings(
         private int fairnessJobs = 1000;
         private Duration fairnessTime = Duration.ofSeconds(1);
         private Duration dedupWindow = Duration.ofMinutes(10);
+        /** The settings whose setter was called: what {@link StatedSettings#of(Builder)} holds a process to. */
+        private final Set<String> stated = new LinkedHashSet<>();
 
         private Builder(String name) {
             checkName(name);
@@ -102,6 +106,7 @@ public record NamespaceSettings(
         public Builder partitions(int partitions) {
             range("partitions", partitions, 1, MAX_PARTITIONS);
             this.partitions = partitions;
+            stated.add("partitions");
             return this;
         }
 
@@ -109,6 +114,7 @@ public record NamespaceSettings(
         public Builder maxKeyBytes(int maxKeyBytes) {
             range("maxKeyBytes", maxKeyBytes, 1, 64 * 1024);
             this.maxKeyBytes = maxKeyBytes;
+            stated.add("maxKeyBytes");
             return this;
         }
 
@@ -116,6 +122,7 @@ public record NamespaceSettings(
         public Builder maxPayloadBytes(int maxPayloadBytes) {
             range("maxPayloadBytes", maxPayloadBytes, 1, MAX_PAYLOAD_BYTES);
             this.maxPayloadBytes = maxPayloadBytes;
+            stated.add("maxPayloadBytes");
             return this;
         }
 
@@ -123,6 +130,7 @@ public record NamespaceSettings(
         public Builder maxHeaders(int maxHeaders) {
             range("maxHeaders", maxHeaders, 0, 1024);
             this.maxHeaders = maxHeaders;
+            stated.add("maxHeaders");
             return this;
         }
 
@@ -133,6 +141,7 @@ public record NamespaceSettings(
         public Builder maxAttempts(int maxAttempts) {
             range("maxAttempts", maxAttempts, 1, 1_000_000);
             this.maxAttempts = maxAttempts;
+            stated.add("maxAttempts");
             return this;
         }
 
@@ -143,6 +152,7 @@ public record NamespaceSettings(
                         + java.util.Arrays.toString(FailurePolicy.values()) + ", got null");
             }
             this.failurePolicy = failurePolicy;
+            stated.add("failurePolicy");
             return this;
         }
 
@@ -150,6 +160,7 @@ public record NamespaceSettings(
         public Builder fairnessJobs(int fairnessJobs) {
             range("fairnessJobs", fairnessJobs, 0, Integer.MAX_VALUE);
             this.fairnessJobs = fairnessJobs;
+            stated.add("fairnessJobs");
             return this;
         }
 
@@ -159,6 +170,7 @@ public record NamespaceSettings(
                 throw new IllegalArgumentException("fairnessTime must be >= 0 (0 = no limit), got " + fairnessTime);
             }
             this.fairnessTime = fairnessTime;
+            stated.add("fairnessTime");
             return this;
         }
 
@@ -168,7 +180,13 @@ public record NamespaceSettings(
                 throw new IllegalArgumentException("dedupWindow must be at least 1 ms, got " + dedupWindow);
             }
             this.dedupWindow = dedupWindow;
+            stated.add("dedupWindow");
             return this;
+        }
+
+        /** The names of the settings given to this builder so far. */
+        Set<String> stated() {
+            return Set.copyOf(stated);
         }
 
         public NamespaceSettings build() {

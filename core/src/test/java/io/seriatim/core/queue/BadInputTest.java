@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.SettingsConflictException;
+import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -158,22 +160,22 @@ class BadInputTest extends QueueTestSupport {
 
     @Test
     void unknownNamespaceIsRefused() {
-        refused(() -> KeyedQueue.openExisting(redis.client(), NamespaceSettings.builder("nope"), "nope"),
+        refused(() -> KeyedQueue.openExisting(redis.client(), "nope"),
                 UnknownNamespaceException.class, "unknown namespace 'nope'");
     }
 
     @Test
     void existingNamespaceOpensWithItsRecordedPartitions() {
         KeyedQueue.open(redis.client(), NamespaceSettings.builder("four").partitions(4).build());
-        assertThat(KeyedQueue.openExisting(redis.client(), NamespaceSettings.builder("four"), "four").partitionCount())
+        assertThat(KeyedQueue.openExisting(redis.client(), "four").partitionCount())
                 .isEqualTo(4);
     }
 
     @Test
     void reopeningANamespaceWithAnotherPartitionCountIsRefused() {
-        refused(() -> KeyedQueue.open(redis.client(), NamespaceSettings.builder(NS).partitions(2).build()),
-                IllegalArgumentException.class, "namespace 'limits' has 1 partitions in Redis, settings say 2: "
-                        + "the partition count cannot change once a namespace exists");
+        refused(() -> KeyedQueue.open(redis.client(), StatedSettings.of(NamespaceSettings.builder(NS).partitions(2))),
+                SettingsConflictException.class, "namespace 'limits': partitions is 1 in Redis, this process was "
+                        + "given 2 (the partition count of a namespace never changes)");
     }
 
     static Stream<Arguments> badSettings() {

@@ -3,7 +3,10 @@ package io.seriatim.core.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.settings.NamespaceRegistry;
+import io.seriatim.core.settings.StoredSettings;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -22,7 +25,10 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>every stored job, pending or dead, decodes as a {@code StoredJob} with a non-zero id, and
  *       a pending id is pending once;
  *   <li>each ordering key lives in the partition {@code crc32 mod P} names, nothing outside the
- *       layout exists under the namespace's hash tags, and a doorbell holds at most one token.
+ *       layout exists under the namespace's hash tags, and a doorbell holds at most one token;
+ *   <li>a registered namespace has its settings stored, every setting and nothing else, valid,
+ *       with the registry's partition count, recorded no later than last changed; an unregistered
+ *       one has none.
  * </ul>
  */
 final class InvariantChecker {
@@ -69,6 +75,24 @@ final class InvariantChecker {
         assertThat(s.otherKeys()).as("%s: keys outside the layout", context).isEmpty();
         s.bells().forEach((p, tokens) -> assertThat(tokens).as("%s: bell of partition %s", context, p)
                 .isLessThanOrEqualTo(1));
+        checkStoredSettings(redis, keys, context);
         return s;
+    }
+
+    private static void checkStoredSettings(UnifiedJedis redis, NamespaceKeys keys, String context) {
+        String registered = redis.hget(NamespaceKeys.REGISTRY, keys.namespace());
+        Map<String, String> hash = redis.hgetAll(NamespaceKeys.settings(keys.namespace()));
+        if (registered == null) {
+            assertThat(hash).as("%s: settings of an unregistered namespace", context).isEmpty();
+            return;
+        }
+        StoredSettings stored = new NamespaceRegistry(redis).read(keys.namespace()).orElseThrow(); // decodes and checks each value
+        assertThat(stored.recorded()).as("%s: settings of a registered namespace are stored", context).isTrue();
+        assertThat(hash).as("%s: the settings hash holds every setting and nothing else", context)
+                .isEqualTo(stored.fields());
+        assertThat(stored.settings().partitions()).as("%s: stored partitions", context)
+                .isEqualTo(Integer.parseInt(registered)).isEqualTo(keys.partitionCount());
+        assertThat(stored.createdAtMs()).as("%s: settings recorded before last changed", context)
+                .isLessThanOrEqualTo(stored.updatedAtMs());
     }
 }

@@ -291,7 +291,9 @@ final class ModelRun {
             case 2 -> assertThat(queue.release(l)).isFalse();
             default -> assertThat(queue.renew(List.of(l), LONG)).isEmpty();
         }
-        assertThat(RedisDump.of(redis.client())).as("Redis after a refused call").isEqualTo(before);
+        // Without the id blocks' markers: one written more than their 30 s ago may expire between the dumps.
+        assertThat(RedisDump.of(redis.client()).withoutIdBlocks()).as("Redis after a refused call")
+                .isEqualTo(before.withoutIdBlocks());
         note("stale " + expected);
     }
 

@@ -65,7 +65,7 @@ class RedisRestartTest extends QueueTestSupport {
         killAndRestart();
         open(SETTINGS); // the namespace is on record: the same settings open it again
         assertThat(state()).as("AOF brought everything back").isEqualTo(before);
-        assertThat(KeyedQueue.openExisting(redis.client(), NamespaceSettings.builder("r"), "r").partitionCount())
+        assertThat(KeyedQueue.openExisting(redis.client(), "r").partitionCount())
                 .isEqualTo(1);
 
         long b = queue.enqueue(EnqueueRequest.of("b", "x".getBytes(UTF_8))).jobId(0);
@@ -182,7 +182,7 @@ class RedisRestartTest extends QueueTestSupport {
             assertThatThrownBy(() -> KeyedQueue.open(client, SETTINGS.build()))
                     .isInstanceOf(RedisUnavailableException.class)
                     .hasMessageStartingWith("Redis unavailable while running register_namespace.lua: ");
-            assertThatThrownBy(() -> KeyedQueue.openExisting(client, NamespaceSettings.builder("r"), "r"))
+            assertThatThrownBy(() -> KeyedQueue.openExisting(client, "r"))
                     .isInstanceOf(RedisUnavailableException.class)
                     .hasMessageStartingWith("Redis unavailable: ");
         }

@@ -9,6 +9,7 @@ import io.seriatim.core.queue.QueueCounts;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import io.seriatim.localredis.RedisServer;
@@ -93,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
                 new MetricRegistry());
         running.add(gateway);
         out.printf("gateway on 127.0.0.1:%d%n", gateway.port());
-        running.add(Sweeper.start(SweeperSettings.builder(redisSettings, List.of(ns)).interval(Duration.ofMillis(250)).build(),
+        running.add(Sweeper.start(SweeperSettings.builder(redisSettings, List.of(StatedSettings.all(ns))).interval(Duration.ofMillis(250)).build(),
                 new MetricRegistry()));
         out.println("sweeper every 250 ms");
         List<Path> consumed = List.of(work.resolve("consumed-1.jsonl"), work.resolve("consumed-2.jsonl"));

@@ -5,6 +5,7 @@ import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.Claim;
 import io.seriatim.core.queue.ClaimedKey;
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.LiveQueue;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.WorkerSettings;
@@ -36,6 +37,9 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final JobHandler handler;
+    /** The namespace with its stored settings, followed as they change; the claimer reads it. */
+    private final LiveQueue live;
+    /** The queue as opened: for what never changes (partitions, keys) and for renewals, which use no setting. */
     private final KeyedQueue queue;
     private final UnifiedJedis redis;
     private final WorkerMetrics metrics;
@@ -63,7 +67,8 @@ public final class WorkerRuntime implements AutoCloseable {
         this.settings = settings;
         this.handler = handler;
         this.redis = redis;
-        this.queue = KeyedQueue.open(redis, settings.namespace());
+        this.live = LiveQueue.open(redis, settings.namespace());
+        this.queue = live.get();
         this.slots = new Semaphore(settings.concurrency());
         this.redisPermits = new Semaphore(Math.max(1, settings.redis().poolSize() - 2), true);
         this.metrics = new WorkerMetrics(registry, settings.namespace().name(), held::size);
@@ -96,6 +101,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 }
                 boolean granted = false;
                 long waitMs = settings.idleWait().toMillis();
+                KeyedQueue current = live.get(); // a strand keeps the settings it was claimed with
                 for (int i = 0; i < partitions && claiming; i++) {
                     int p = (rotate + i) % partitions;
                     int free = Math.min(slots.availablePermits(), settings.keysPerClaim());
@@ -103,10 +109,10 @@ public final class WorkerRuntime implements AutoCloseable {
                         break;
                     }
                     long sent = System.nanoTime();
-                    Claim claim = queue.claim(p, settings.workerId(), free, settings.leaseTime(), settings.batchSize());
+                    Claim claim = current.claim(p, settings.workerId(), free, settings.leaseTime(), settings.batchSize());
                     long offset = claim.redisTimeMs() - System.currentTimeMillis();
                     for (ClaimedKey key : claim.keys()) {
-                        startStrand(key, sent, offset);
+                        startStrand(current, key, sent, offset);
                         granted = true;
                     }
                     if (claim.nextDueMs() >= 0) {
@@ -127,7 +133,7 @@ public final class WorkerRuntime implements AutoCloseable {
         }
     }
 
-    private void startStrand(ClaimedKey key, long sentNanos, long redisClockOffsetMs) {
+    private void startStrand(KeyedQueue queue, ClaimedKey key, long sentNanos, long redisClockOffsetMs) {
         slots.acquireUninterruptibly(); // never blocks: only this thread takes permits, and it counted them
         HeldKey h = new HeldKey(key.lease(), sentNanos, settings.leaseTime().toNanos());
         held.put(key.lease().key(), h);

@@ -1,0 +1,111 @@
+package io.seriatim.cli;
+
+import com.google.gson.JsonObject;
+import io.seriatim.core.queue.UnknownNamespaceException;
+import io.seriatim.core.settings.NamespaceRegistry;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StoredSettings;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * {@code seriatim namespace create|show|update}: the namespace's settings, which Redis keeps and
+ * every process applies. Errors become exit codes in {@link Seriatim}'s handler: a contradiction,
+ * an unknown namespace or a bad value exit 2.
+ */
+@Command(name = "namespace", mixinStandardHelpOptions = true,
+        description = "Create, show or change a namespace's settings, which Redis keeps and every process applies.",
+        subcommands = {NamespaceCommand.Create.class, NamespaceCommand.Show.class, NamespaceCommand.Update.class})
+final class NamespaceCommand {
+
+    /** Opens Redis for one subcommand and closes it. */
+    abstract static class RegistryCommand implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+        @Mixin NamespaceOption namespace;
+        @Spec CommandSpec spec;
+
+        @Override
+        public final Integer call() {
+            try (UnifiedJedis client = redis.connect()) {
+                return run(new NamespaceRegistry(client), namespace.name, spec.commandLine().getOut());
+            }
+        }
+
+        abstract int run(NamespaceRegistry registry, String name, PrintWriter out);
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Register a namespace with these settings (defaults for the flags left out).",
+                "Exits 0 if it already exists with exactly these settings, 2 if with others."})
+    static final class Create extends RegistryCommand {
+        @Mixin NamespaceSettingsOptions settings;
+
+        @Override
+        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+            NamespaceSettings wanted = settings.builder(name).build();
+            out.println((registry.create(wanted) ? "created namespace " : "namespace already exists with these settings: ")
+                    + name);
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a namespace's stored settings.")
+    static final class Show extends RegistryCommand {
+        @Option(names = "--json", description = "one JSON object instead of text")
+        boolean json;
+
+        @Override
+        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+            StoredSettings stored = registry.read(name).orElseThrow(() -> new UnknownNamespaceException(name));
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("namespace", name);
+                stored.fields().forEach((field, value) -> {
+                    if (value.chars().allMatch(Character::isDigit)) {
+                        o.addProperty(field, Long.parseLong(value));
+                    } else {
+                        o.addProperty(field, value);
+                    }
+                });
+                o.addProperty("recorded", stored.recorded());
+                out.println(o);
+                return ExitCode.OK;
+            }
+            out.printf("%-16s %s%n", "namespace", name);
+            for (Map.Entry<String, String> e : stored.fields().entrySet()) {
+                out.printf("%-16s %s%n", e.getKey(), e.getValue());
+            }
+            if (!stored.recorded()) {
+                out.println("(not stored yet: registered by an earlier version; these are the defaults, and the first "
+                        + "process of this version to open the namespace stores its own)");
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = {"Change stored settings (all but --partitions, which never changes).",
+                "Running gateways, workers and sweepers apply the change within "
+                        + "10 s; a process started with a flag for the old value is refused at its next start."})
+    static final class Update extends RegistryCommand {
+        @Mixin NamespaceSettingsOptions settings;
+
+        @Override
+        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+            StoredSettings before = registry.read(name).orElseThrow(() -> new UnknownNamespaceException(name));
+            StoredSettings after = registry.update(settings.stated(name));
+            String changes = StoredSettings.changes(before.settings(), after.settings());
+            out.println(changes.isEmpty() ? "namespace " + name + " already had these settings"
+                    : "updated namespace " + name + ": " + changes + " (running processes apply it within "
+                            + NamespaceRegistry.REFRESH.toSeconds() + " s)");
+            return ExitCode.OK;
+        }
+    }
+}
