@@ -13,8 +13,8 @@ public final class RedisOptions {
                     + "redis-cluster://h:p,h:p (env SERIATIM_REDIS; default ${DEFAULT-VALUE})")
     String address;
 
-    @Option(names = "--redis-timeout", paramLabel = "DURATION", defaultValue = "PT2S",
-            description = "Redis connect and reply timeout, ISO-8601 (default ${DEFAULT-VALUE})")
+    @Option(names = "--redis-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Redis connect and reply timeout, e.g. 500ms, 2s, PT2S (default ${DEFAULT-VALUE})")
     Duration timeout;
 
     public RedisSettings settings() {

@@ -3,6 +3,7 @@ package io.seriatim.cli;
 import io.seriatim.core.redis.RedisUnavailableException;
 import java.io.File;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.PropertiesDefaultProvider;
 import picocli.CommandLine;
@@ -56,6 +57,8 @@ public final class Seriatim implements Runnable {
         for (Object command : extraSubcommands) {
             cli.addSubcommand(command);
         }
+        // After the extra subcommands: picocli registers a converter only with the commands it has.
+        cli.registerConverter(Duration.class, new DurationConverter());
         String config = System.getenv("SERIATIM_CONFIG");
         cli.setDefaultValueProvider(config == null ? new PropertiesDefaultProvider()
                 : new PropertiesDefaultProvider(new File(config)));

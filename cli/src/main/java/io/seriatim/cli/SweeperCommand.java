@@ -28,7 +28,8 @@ final class SweeperCommand implements Callable<Integer> {
             defaultValue = "${env:SERIATIM_NAMESPACE:-default}", description = "namespaces to serve (comma-separated or repeated)")
     List<String> namespaces;
 
-    @Option(names = "--interval", defaultValue = "PT1S", description = "time between ticks, ISO-8601 (default ${DEFAULT-VALUE})")
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "time between ticks, e.g. 500ms, 1s, PT1S (default ${DEFAULT-VALUE})")
     Duration interval;
 
     @Override
