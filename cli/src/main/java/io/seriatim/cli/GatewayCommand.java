@@ -52,7 +52,7 @@ final class GatewayCommand implements Callable<Integer> {
         UnifiedJedis probe = RedisConnector.connect(redis.settings());
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
-                + ", Redis " + redis.address);
+                + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             gateway.close();

@@ -40,7 +40,7 @@ final class SweeperCommand implements Callable<Integer> {
         Sweeper sweeper = Sweeper.start(settings, registry);
         UnifiedJedis probe = RedisConnector.connect(redis.settings());
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
-        spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.address);
+        spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             sweeper.close();

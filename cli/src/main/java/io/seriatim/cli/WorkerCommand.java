@@ -48,7 +48,7 @@ final class WorkerCommand implements Callable<Integer> {
         UnifiedJedis probe = RedisConnector.connect(options.redis.settings());
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
-                + options.concurrency + "), Redis " + options.redis.address);
+                + options.concurrency + "), Redis " + options.redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             worker.close();
