@@ -47,6 +47,8 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() {
         GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
                 .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey).build();
+        Flags.listenable("--port", host, port);
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
         GatewayServer gateway = GatewayServer.start(settings, registry);
         UnifiedJedis probe = RedisConnector.connect(redis.settings());

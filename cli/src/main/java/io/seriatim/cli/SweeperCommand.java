@@ -36,6 +36,7 @@ final class SweeperCommand implements Callable<Integer> {
     public Integer call() {
         List<NamespaceSettings> ns = namespaces.stream().map(namespaceSettings::build).toList();
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
         Sweeper sweeper = Sweeper.start(settings, registry);
         UnifiedJedis probe = RedisConnector.connect(redis.settings());

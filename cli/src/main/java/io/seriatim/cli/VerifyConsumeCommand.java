@@ -36,6 +36,10 @@ final class VerifyConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.atLeast("--work-ms", workMs, 0);
+        if (poison != null && !poison.matches(".+:\\d+")) {
+            throw new IllegalArgumentException("--poison must be KEY:SEQ, e.g. key-7:42, got '" + poison + "'");
+        }
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(
                     parent -> parent.onExit().thenRun(() -> System.exit(ExitCode.OK)), () -> System.exit(ExitCode.OK));

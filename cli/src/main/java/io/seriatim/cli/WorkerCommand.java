@@ -5,6 +5,7 @@ import io.seriatim.cli.ops.MetricsEndpoint;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.Worker;
+import io.seriatim.worker.WorkerSettings;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,10 @@ final class WorkerCommand implements Callable<Integer> {
                 ? (job, ctx) -> log.info("key={} job={} fence={} attempt={} {} bytes", job.key(), job.id(), job.fence(),
                         job.attempt(), job.payload().length)
                 : load(handlerClass, classpath);
+        WorkerSettings settings = options.build();
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Worker worker = Worker.start(options.build(), handler, registry);
+        Worker worker = Worker.start(settings, handler, registry);
         UnifiedJedis probe = RedisConnector.connect(options.redis.settings());
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "

@@ -2,6 +2,8 @@ package io.seriatim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.testkit.RedisExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,12 +86,53 @@ class CommandErrorsTest {
                 .doesNotContain("at io.", "Exception").contains(says);
     }
 
-    // Flags
+    // Ports
+
+    @Test
+    void aGatewayPortInUseIsNamedWithWhatToDo() {
+        assertOneLine(run("gateway", "--redis", live(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort())),
+                ExitCode.USAGE, "cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (Address already in use)",
+                "choose another --port");
+    }
+
+    @Test
+    void aGatewayPortInUseIsReportedEvenWhileRedisIsDown() {
+        assertOneLine(run("gateway", "--redis", dead(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort())),
+                ExitCode.USAGE, "Address already in use");
+    }
+
+    @Test
+    void aPortOutOfRangeIsRefused() {
+        assertOneLine(run("gateway", "--redis", live(), "--port", "70000"), ExitCode.USAGE, "port must be in [0, 65535], got 70000");
+        assertOneLine(run("worker", "--redis", live(), "--metrics-port", "70000"), ExitCode.USAGE,
+                "--metrics-port must be in [0, 65535], got 70000");
+        assertOneLine(run("worker", "--redis", live(), "--metrics-port", "-2"), ExitCode.USAGE,
+                "--metrics-port must be at least -1, got -2");
+        assertOneLine(run("redis", "--port", "0"), ExitCode.USAGE, "--port must be at least 1, got 0");
+    }
 
     @Test
     void aPortThatIsNoNumberIsOneLineNotTheUsage() {
         assertOneLine(run("gateway", "--port", "abc"), ExitCode.USAGE, "Invalid value for option '--port': 'abc' is not an int",
                 "see 'seriatim gateway --help'");
+    }
+
+    @Test
+    void aMetricsPortInUseIsNamed() {
+        assertOneLine(run("sweeper", "--redis", live(), "--metrics-host", "127.0.0.1", "--metrics-port",
+                Integer.toString(taken.getLocalPort())), ExitCode.USAGE, "Address already in use", "choose another --metrics-port");
+    }
+
+    @Test
+    void anUnknownListenHostIsNamed() {
+        assertOneLine(run("gateway", "--redis", live(), "--host", "no-such-host.invalid", "--port", "0"), ExitCode.USAGE,
+                "cannot listen on no-such-host.invalid:0: unknown host");
+    }
+
+    @Test
+    void aRedisPortInUseIsRefusedBeforeStartingAServerThatWouldExit() {
+        assertOneLine(run("redis", "--port", Integer.toString(redis.server().port())), ExitCode.USAGE,
+                "Address already in use", "choose another --port");
     }
 
     // Redis addresses
@@ -173,7 +216,30 @@ class CommandErrorsTest {
         assertOneLine(run("sweeper", "--redis", live(), "--interval", "2h"), ExitCode.USAGE, "interval must be between 10 ms and 1 h, got PT2H");
     }
 
-    // Files
+    // Limits, names and files
+
+    @Test
+    void limitsBelowTheirMinimumNameTheFlag() {
+        KeyedQueue.open(redis.client(), NamespaceSettings.builder("ops").build());
+        assertOneLine(run("dlq", "list", "-n", "ops", "--redis", live(), "--limit", "0"), ExitCode.USAGE, "--limit must be at least 1, got 0");
+        assertOneLine(run("dlq", "replay", "-n", "ops", "--redis", live(), "--limit", "-3"), ExitCode.USAGE, "--limit must be at least 1, got -3");
+        assertOneLine(run("dlq", "purge", "-n", "ops", "--redis", live(), "--limit", "0"), ExitCode.USAGE, "--limit must be at least 1, got 0");
+        assertOneLine(run("inspect", "k", "-n", "ops", "--redis", live(), "--peek", "-1"), ExitCode.USAGE, "--peek must be at least 0, got -1");
+        assertOneLine(run("worker", "--redis", live(), "--concurrency", "0"), ExitCode.USAGE, "concurrency must be in [1, 100000], got 0");
+        assertOneLine(run("verify-produce", "--keys", "0"), ExitCode.USAGE, "--keys must be at least 1, got 0");
+        assertOneLine(run("verify-produce", "--rate", "-1"), ExitCode.USAGE, "--rate must be at least 0, got -1");
+        assertOneLine(run("verify-consume", "--redis", live(), "--work-ms", "-1"), ExitCode.USAGE, "--work-ms must be at least 0, got -1");
+    }
+
+    @Test
+    void badKeyAndNamespaceNamesAreRefused() {
+        KeyedQueue.open(redis.client(), NamespaceSettings.builder("ops").build());
+        assertOneLine(run("park", "-n", "ops", "--redis", live(), ""), ExitCode.USAGE, "key must not be empty");
+        assertOneLine(run("inspect", "-n", "ops", "--redis", live(), "k".repeat(2000)), ExitCode.USAGE, "key is 2000 bytes, over the limit");
+        assertOneLine(run("stats", "-n", "a b", "--redis", live()), ExitCode.USAGE, "namespace name must be 1-64 characters");
+        assertOneLine(run("stats", "-n", "nope", "--redis", live()), ExitCode.USAGE, "unknown namespace 'nope'");
+        assertOneLine(run("verify-consume", "--redis", live(), "--poison", "key-7"), ExitCode.USAGE, "--poison must be KEY:SEQ");
+    }
 
     @Test
     void aMissingFileIsNamed() {
