@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import redis.clients.jedis.UnifiedJedis;
 final class GatewayCommand implements Callable<Integer> {
     @Mixin RedisOptions redis;
     @Mixin MetricsOption metrics;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "listen address (default ${DEFAULT-VALUE})")
@@ -50,8 +50,8 @@ final class GatewayCommand implements Callable<Integer> {
         Flags.listenable("--port", host, port);
         metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        GatewayServer gateway = GatewayServer.start(settings, registry);
-        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        GatewayServer gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
+        UnifiedJedis probe = redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
                 + ", Redis " + redis.shown());

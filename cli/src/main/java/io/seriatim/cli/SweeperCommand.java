@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.sweeper.Sweeper;
 import io.seriatim.sweeper.SweeperSettings;
@@ -22,6 +21,7 @@ final class SweeperCommand implements Callable<Integer> {
     @Mixin RedisOptions redis;
     @Mixin MetricsOption metrics;
     @Mixin NamespaceSettingsOptions namespaceSettings;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = {"-n", "--namespace"}, required = true, split = ",", paramLabel = "NAME",
@@ -38,8 +38,8 @@ final class SweeperCommand implements Callable<Integer> {
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
         metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Sweeper sweeper = Sweeper.start(settings, registry);
-        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        Sweeper sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
+        UnifiedJedis probe = redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();

@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.Worker;
 import io.seriatim.worker.WorkerSettings;
@@ -27,6 +26,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Mixin WorkerOptions options;
     @Mixin MetricsOption metrics;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = "--handler", paramLabel = "CLASS", description = "JobHandler class, from --classpath (default: log each job)")
@@ -47,8 +47,8 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerSettings settings = options.build();
         metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Worker worker = Worker.start(settings, handler, registry);
-        UnifiedJedis probe = RedisConnector.connect(options.redis.settings());
+        Worker worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
+        UnifiedJedis probe = options.redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
                 + options.concurrency + "), Redis " + options.redis.shown());

@@ -148,6 +148,7 @@ class CommandErrorsTest {
         String cluster = "redis-cluster://127.0.0.1:" + deadPort;
         assertOneLine(run("stats", "--redis", cluster), ExitCode.REDIS_UNAVAILABLE,
                 "Redis at " + cluster + " unavailable (Connection refused)");
+        assertOneLine(run("worker", "--fail-fast", "--redis", cluster), ExitCode.REDIS_UNAVAILABLE, "unavailable");
     }
 
     @Test
