@@ -25,7 +25,7 @@ final class DlqCommand {
         int run(KeyedQueue queue, PrintWriter out) {
             int shown = 0;
             for (int p = 0; p < queue.partitionCount(); p++) {
-                for (DeadJob d : queue.deadJobs(p, null, limit)) {
+                for (DeadJob d : queue.deadJobs(p, null, Flags.atLeast("--limit", limit, 1))) {
                     if (key != null && !key.equals(d.job().key())) {
                         continue;
                     }
@@ -55,7 +55,7 @@ final class DlqCommand {
 
         @Override
         int run(KeyedQueue queue, PrintWriter out) {
-            out.println("replayed " + queue.replayDead(key, toHead, limit) + " job(s)");
+            out.println("replayed " + queue.replayDead(key, toHead, Flags.atLeast("--limit", limit, 1)) + " job(s)");
             return ExitCode.OK;
         }
     }
@@ -70,7 +70,7 @@ final class DlqCommand {
 
         @Override
         int run(KeyedQueue queue, PrintWriter out) {
-            out.println("purged " + queue.purgeDead(key, limit) + " job(s)");
+            out.println("purged " + queue.purgeDead(key, Flags.atLeast("--limit", limit, 1)) + " job(s)");
             return ExitCode.OK;
         }
     }

@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin RedisOptions redis;
     @Mixin MetricsOption metrics;
     @Mixin NamespaceSettingsOptions namespaceSettings;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = {"-n", "--namespace"}, split = ",", paramLabel = "NAME",
@@ -58,12 +58,14 @@ final class GatewayCommand implements Callable<Integer> {
         GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
                 .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey)
                 .namespaces(namespaces.stream().map(namespaceSettings::stated).toList()).build();
+        Flags.listenable("--port", host, port);
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        GatewayServer gateway = GatewayServer.start(settings, registry);
-        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        GatewayServer gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
+        UnifiedJedis probe = redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
-                + ", Redis " + redis.address);
+                + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             gateway.close();

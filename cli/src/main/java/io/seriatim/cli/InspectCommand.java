@@ -19,7 +19,7 @@ final class InspectCommand extends OperatorCommand {
 
     @Override
     int run(KeyedQueue queue, PrintWriter out) {
-        KeyInspection k = queue.inspect(key, peek);
+        KeyInspection k = queue.inspect(key, Flags.atLeast("--peek", peek, 0));
         out.printf("key        %s%n", k.key());
         out.printf("state      %s%n", k.state());
         switch (k.state()) {

@@ -14,6 +14,14 @@ final class MetricsOption {
     @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "address for the metrics port (default ${DEFAULT-VALUE})")
     String host;
 
+    /** Fails, naming the flag, if the endpoint could not listen where it was asked to. */
+    void checkListenable() {
+        if (port != -1) {
+            Flags.atLeast("--metrics-port", port, -1);
+            Flags.listenable("--metrics-port", host, port);
+        }
+    }
+
     /** Starts the endpoint when a port was given; null otherwise. The caller closes it. */
     MetricsEndpoint start(MetricRegistry registry, Supplier<String> health, java.io.PrintWriter out) {
         if (port < 0) {

@@ -25,6 +25,9 @@ final class RedisCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.atLeast("--port", port, 1);
+        // redis-server would exit on a port in use, and its start-up check could then reach the other server.
+        Flags.listenable("--port", "127.0.0.1", port);
         PrintWriter out = spec.commandLine().getOut();
         RedisServer server = RedisServer.start(embedded ? RedisBinary.embedded() : RedisBinary.resolve(), port, List.of());
         out.println("redis-server " + server.version() + " on redis://127.0.0.1:" + port + " (data in "

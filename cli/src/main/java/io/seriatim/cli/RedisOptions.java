@@ -2,6 +2,7 @@ package io.seriatim.cli;
 
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisSettings;
+import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.UnifiedJedis;
@@ -13,12 +14,28 @@ public final class RedisOptions {
                     + "redis-cluster://h:p,h:p (env SERIATIM_REDIS; default ${DEFAULT-VALUE})")
     String address;
 
-    @Option(names = "--redis-timeout", paramLabel = "DURATION", defaultValue = "PT2S",
-            description = "Redis connect and reply timeout, ISO-8601 (default ${DEFAULT-VALUE})")
+    @Option(names = "--redis-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Redis connect and reply timeout, e.g. 500ms, 2s, PT2S (default ${DEFAULT-VALUE})")
     Duration timeout;
 
     public RedisSettings settings() {
-        return RedisSettings.builder(address).connectTimeout(timeout).socketTimeout(timeout).build();
+        RedisSettings settings = RedisSettings.builder(address).connectTimeout(timeout).socketTimeout(timeout).build();
+        String path = URI.create(address).getPath();
+        if (settings.mode() == RedisSettings.Mode.STANDALONE && path != null && path.length() > 1
+                && !path.substring(1).matches("\\d{1,5}")) {
+            throw new IllegalArgumentException("redis address " + shown(address) + ": after the port comes a database "
+                    + "number, e.g. redis://127.0.0.1:6379/0, not '" + path.substring(1) + "'");
+        }
+        return settings;
+    }
+
+    /** The address as it may be printed and logged: without the password. */
+    public String shown() {
+        return shown(address);
+    }
+
+    static String shown(String address) {
+        return address.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/]*@", "$1***@");
     }
 
     /** A client the caller owns and closes. */

@@ -1,12 +1,13 @@
 package io.seriatim.cli;
 
-import io.seriatim.core.redis.RedisUnavailableException;
 import java.io.File;
-import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.PropertiesDefaultProvider;
 import picocli.CommandLine;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The {@code seriatim} command. Settings come from flags, then a properties file (option names
@@ -57,29 +58,21 @@ public final class Seriatim implements Runnable {
         for (Object command : extraSubcommands) {
             cli.addSubcommand(command);
         }
+        // After the extra subcommands: picocli registers a converter only with the commands it has.
+        cli.registerConverter(Duration.class, new DurationConverter());
         String config = System.getenv("SERIATIM_CONFIG");
-        cli.setDefaultValueProvider(config == null ? new PropertiesDefaultProvider()
-                : new PropertiesDefaultProvider(new File(config)));
-        cli.setExecutionExceptionHandler(Seriatim::handle);
+        if (config != null && !Files.isReadable(Path.of(config))) {
+            // Running on built-in defaults would hide the mistake: refuse every command instead.
+            cli.setExecutionStrategy(parsed -> {
+                throw new ParameterException(cli, "SERIATIM_CONFIG names " + config
+                        + ", which is not a readable file; fix or unset SERIATIM_CONFIG");
+            });
+        } else {
+            cli.setDefaultValueProvider(config == null ? new PropertiesDefaultProvider()
+                    : new PropertiesDefaultProvider(new File(config)));
+        }
+        cli.setParameterExceptionHandler(Errors::badUsage);
+        cli.setExecutionExceptionHandler(Errors::report);
         return cli;
-    }
-
-    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
-        if (e instanceof RedisUnavailableException) {
-            err.println("seriatim: " + e.getMessage());
-            return ExitCode.REDIS_UNAVAILABLE;
-        }
-        if (e instanceof JedisConnectionException) {
-            err.println("seriatim: Redis unavailable: " + e.getMessage());
-            return ExitCode.REDIS_UNAVAILABLE;
-        }
-        if (e instanceof IllegalArgumentException) {
-            err.println("seriatim: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
-        err.println("seriatim: " + e);
-        e.printStackTrace(err);
-        return ExitCode.FAILED;
     }
 }

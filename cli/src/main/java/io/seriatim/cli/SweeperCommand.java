@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.sweeper.Sweeper;
 import io.seriatim.sweeper.SweeperSettings;
@@ -22,24 +21,27 @@ final class SweeperCommand implements Callable<Integer> {
     @Mixin RedisOptions redis;
     @Mixin MetricsOption metrics;
     @Mixin NamespaceSettingsOptions namespaceSettings;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = {"-n", "--namespace"}, required = true, split = ",", paramLabel = "NAME",
             defaultValue = "${env:SERIATIM_NAMESPACE:-default}", description = "namespaces to serve (comma-separated or repeated)")
     List<String> namespaces;
 
-    @Option(names = "--interval", defaultValue = "PT1S", description = "time between ticks, ISO-8601 (default ${DEFAULT-VALUE})")
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "time between ticks, e.g. 500ms, 1s, PT1S (default ${DEFAULT-VALUE})")
     Duration interval;
 
     @Override
     public Integer call() {
         List<StatedSettings> ns = namespaces.stream().map(namespaceSettings::stated).toList();
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Sweeper sweeper = Sweeper.start(settings, registry);
-        UnifiedJedis probe = RedisConnector.connect(redis.settings());
+        Sweeper sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
+        UnifiedJedis probe = redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
-        spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.address);
+        spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             sweeper.close();

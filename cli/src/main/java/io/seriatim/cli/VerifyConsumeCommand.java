@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.seriatim.verify.JsonLines;
 import io.seriatim.verify.RunRecorder;
 import io.seriatim.worker.Worker;
+import io.seriatim.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
             "Pair with verify-produce and verify-check to test a deployment's guarantees."})
 final class VerifyConsumeCommand implements Callable<Integer> {
     @Mixin WorkerOptions options;
+    @Mixin RedisAtStart startup;
 
     @Option(names = "--out", description = "file to append the JSON lines to (default: stdout)")
     Path out;
@@ -36,14 +38,19 @@ final class VerifyConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.atLeast("--work-ms", workMs, 0);
+        if (poison != null && !poison.matches(".+:\\d+")) {
+            throw new IllegalArgumentException("--poison must be KEY:SEQ, e.g. key-7:42, got '" + poison + "'");
+        }
+        WorkerSettings settings = options.build();
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(
                     parent -> parent.onExit().thenRun(() -> System.exit(ExitCode.OK)), () -> System.exit(ExitCode.OK));
         }
         JsonLines lines = JsonLines.to(out);
-        Worker worker = Worker.start(options.build(),
+        Worker worker = startup.start(options.redis, () -> Worker.start(settings,
                 RunRecorder.handler(lines, workMs, crashOnSignal ? RunRecorder.crashSignal() : null, poison),
-                new MetricRegistry());
+                new MetricRegistry()));
         Await.untilShutdown(() -> {
             worker.close();
             lines.close();

@@ -37,9 +37,9 @@ final class VerifyProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (keys < 1 || jobsPerKey < 1) {
-            throw new IllegalArgumentException("--keys and --jobs-per-key must be >= 1");
-        }
+        Flags.atLeast("--keys", keys, 1);
+        Flags.atLeast("--jobs-per-key", jobsPerKey, 1);
+        Flags.atLeast("--rate", rate, 0);
         try (JsonLines lines = JsonLines.to(out); Producer producer = Producer.connect(gateway.settings().build())) {
             long failed = ProduceRecorder.produce(producer, lines, prefix, keys, jobsPerKey, rate, null);
             PrintWriter err = spec.commandLine().getErr();

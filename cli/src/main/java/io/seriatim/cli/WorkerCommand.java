@@ -2,9 +2,9 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
-import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.Worker;
+import io.seriatim.worker.WorkerSettings;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +26,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Mixin WorkerOptions options;
     @Mixin MetricsOption metrics;
+    @Mixin RedisAtStart startup;
     @Spec CommandSpec spec;
 
     @Option(names = "--handler", paramLabel = "CLASS", description = "JobHandler class, from --classpath (default: log each job)")
@@ -43,12 +44,14 @@ final class WorkerCommand implements Callable<Integer> {
                 ? (job, ctx) -> log.info("key={} job={} fence={} attempt={} {} bytes", job.key(), job.id(), job.fence(),
                         job.attempt(), job.payload().length)
                 : load(handlerClass, classpath);
+        WorkerSettings settings = options.build();
+        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Worker worker = Worker.start(options.build(), handler, registry);
-        UnifiedJedis probe = RedisConnector.connect(options.redis.settings());
+        Worker worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
+        UnifiedJedis probe = options.redis.connect();
         MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
         spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
-                + options.concurrency + "), Redis " + options.redis.address);
+                + options.concurrency + "), Redis " + options.redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             worker.close();

@@ -24,10 +24,12 @@ final class WorkerOptions {
     @Option(names = "--batch", defaultValue = "32", description = "jobs per claim or ack (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lease", defaultValue = "PT30S", description = "lease time, ISO-8601 (default ${DEFAULT-VALUE})")
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "30s",
+            description = "lease time, e.g. 30s, 2m, PT30S (default ${DEFAULT-VALUE})")
     Duration lease;
 
-    @Option(names = "--job-timeout", defaultValue = "PT0S", description = "per-job limit, 0 = none (default ${DEFAULT-VALUE})")
+    @Option(names = "--job-timeout", paramLabel = "DURATION", defaultValue = "0",
+            description = "per-job limit, e.g. 10s, 5m; 0 = none (default ${DEFAULT-VALUE})")
     Duration jobTimeout;
 
     StatedSettings namespaceSettings() {

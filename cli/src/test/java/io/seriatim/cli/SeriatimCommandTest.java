@@ -71,7 +71,7 @@ class SeriatimCommandTest {
         }
         Run r = run("stats", "-n", "ops", "--redis", "redis://127.0.0.1:" + port, "--redis-timeout", "PT0.5S");
         assertThat(r.exit()).isEqualTo(ExitCode.REDIS_UNAVAILABLE);
-        assertThat(r.err()).startsWith("seriatim: Redis unavailable");
+        assertThat(r.err()).startsWith("seriatim: Redis at redis://127.0.0.1:" + port + " unavailable");
     }
 
     @Test

@@ -63,8 +63,9 @@ class WorkerHandlerErrorsTest {
         CommandLine cli = Seriatim.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        // No Redis listens on port 1: should loading wrongly succeed, the worker fails instead of serving.
-        int exit = cli.execute("worker", "--redis", "redis://127.0.0.1:1", "--classpath", classpath, "--handler", handler);
+        // No Redis listens on port 1: should loading wrongly succeed, the worker exits 3 instead of serving.
+        int exit = cli.execute("worker", "--redis", "redis://127.0.0.1:1", "--fail-fast", "--classpath", classpath,
+                "--handler", handler);
         return new Run(exit, err.toString());
     }
 

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.seriatim.core.redis.RedisConnector;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,13 +90,13 @@ public final class GatewayServer implements AutoCloseable {
             GatewayServer server = new GatewayServer(boss, io, redisThreads, redis, listener);
             log.info("gateway listening on {}:{}{}", settings.host(), server.port(), settings.tls() ? " (TLS)" : "");
             return server;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows a failed bind's BindException unchecked, undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             redisThreads.shutdownNow();
             redis.close();
             throw new IllegalArgumentException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+                    + (e instanceof UnresolvedAddressException ? "unknown host" : e.getMessage()), e);
         }
     }
 

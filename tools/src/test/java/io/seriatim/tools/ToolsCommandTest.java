@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seriatim.cli.ExitCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The tools' commands: their arguments are checked before anything starts. */
@@ -42,6 +45,19 @@ class ToolsCommandTest {
         Run unknownBench = run("bench", "--scenario", "nope");
         assertThat(unknownBench.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknownBench.err()).contains("unknown scenario(s) [nope]");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeMadeIsOneLineNotAStackTrace(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "");
+        Run r = run("demo", "--dir", file.resolve("histories").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().strip()).doesNotContain("\n", "at io.", "Exception")
+                .isEqualTo("seriatim: " + file.resolve("histories") + ": Not a directory");
+        Run badSeed = run("faults", "--seed", "abc");
+        assertThat(badSeed.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(badSeed.err().strip()).isEqualTo("seriatim: Invalid value for option '--seed': 'abc' is not a long "
+                + "(see 'seriatim faults --help')");
     }
 
     @Test
