@@ -27,8 +27,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
         if (v.equals("0")) {
             return Duration.ZERO;
         }
-        if (v.matches("-?\\d+")) {
-            throw new TypeConversionException("'" + value + "' has no unit; write " + v + "s or " + v + "ms (accepted: " + FORMS + ")");
+        if (v.matches("\\d+")) {
+            throw new TypeConversionException("'" + value + "' has no unit; add a unit, e.g. " + v + "s or " + v + "ms (accepted: "
+                    + FORMS + ")");
         }
         Matcher m = WITH_UNIT.matcher(v);
         try {
@@ -41,7 +42,11 @@ final class DurationConverter implements ITypeConverter<Duration> {
                     default -> Duration.ofHours(n);
                 };
             }
-            return Duration.parse(v);
+            Duration d = Duration.parse(v);
+            if (d.isNegative()) { // -5s is refused by the pattern; ISO-8601 can still say PT-5S
+                throw new TypeConversionException("'" + value + "' is negative; a duration is 0 or more (accepted: " + FORMS + ")");
+            }
+            return d;
         } catch (NumberFormatException | ArithmeticException e) {
             throw new TypeConversionException("'" + value + "' is too large (accepted: " + FORMS + ")");
         } catch (DateTimeParseException e) {

@@ -213,10 +213,12 @@ class CommandErrorsTest {
     @Test
     void aDurationWithoutUnitAsksForOne() {
         assertOneLine(run("worker", "--redis", live(), "--lease", "30"), ExitCode.USAGE,
-                "Invalid value for option '--lease': '30' has no unit; write 30s or 30ms (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
+                "Invalid value for option '--lease': '30' has no unit; add a unit, e.g. 30s or 30ms (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
         assertOneLine(run("sweeper", "--interval", "soon"), ExitCode.USAGE,
                 "Invalid value for option '--interval': 'soon' is not a duration");
         assertOneLine(run("stats", "--redis-timeout", "-1s"), ExitCode.USAGE, "'-1s' is not a duration");
+        assertOneLine(run("worker", "--redis", live(), "--job-timeout", "PT-1S"), ExitCode.USAGE,
+                "Invalid value for option '--job-timeout': 'PT-1S' is negative");
     }
 
     @Test

@@ -33,15 +33,21 @@ class DurationConverterTest {
     @Test
     void aBareNumberIsRefusedWithTheUnitsToAdd() {
         assertThatThrownBy(() -> converter.convert("30")).isInstanceOf(TypeConversionException.class)
-                .hasMessage("'30' has no unit; write 30s or 30ms (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
+                .hasMessage("'30' has no unit; add a unit, e.g. 30s or 30ms (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
     }
 
     @Test
     void anythingElseIsRefusedWithTheAcceptedForms() {
-        for (String bad : new String[] {"", "s", "1.5s", "30 s", "2x", "1d", "30S", "PT", "-5s"}) {
+        for (String bad : new String[] {"", "s", "1.5s", "30 s", "2x", "1d", "30S", "PT", "-5s", "-5"}) {
             assertThatThrownBy(() -> converter.convert(bad)).as(bad).isInstanceOf(TypeConversionException.class)
                     .hasMessage("'" + bad + "' is not a duration (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
         }
+    }
+
+    @Test
+    void aNegativeIso8601DurationIsRefused() {
+        assertThatThrownBy(() -> converter.convert("PT-5S")).isInstanceOf(TypeConversionException.class)
+                .hasMessage("'PT-5S' is negative; a duration is 0 or more (accepted: 500ms, 30s, 2m, 1h or ISO-8601 such as PT30S)");
     }
 
     @Test
