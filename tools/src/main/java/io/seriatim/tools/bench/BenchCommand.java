@@ -34,8 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "runs per scenario (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--warmups", defaultValue = "1", description = "unrecorded runs per scenario first, while the JIT "
-            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s)")
+    @Option(names = "--warmups", defaultValue = "1", description = "lab scenarios: unrecorded runs per scenario first, while the JIT "
+            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s). "
+            + "The deploy-* scenarios have none: their fresh row is that time, their warm row the run after it")
     int warmups;
 
     @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")

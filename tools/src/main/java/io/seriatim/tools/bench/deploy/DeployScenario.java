@@ -33,7 +33,7 @@ record DeployScenario(String name, String title, Deployment.Shape shape, Kind ki
         // parallel-consumer's shape: 256 keys in flight over the whole consumer group.
         int perWorker = Math.max(1, 256 / workers);
         Deployment.Shape sleeping = new Deployment.Shape(workers, perWorker, 1000);
-        Duration head = Duration.ofSeconds(quick ? 1 : 5);
+        Duration head = Duration.ofMillis(quick ? 500 : 5000);
         List<DeployScenario> s = new ArrayList<>();
         s.add(new DeployScenario("deploy-dense", "dense: submit and drain at once", plain, Kind.AT_ONCE,
                 fixed(quick ? 50 : 1000, quick ? 40 : 200), Duration.ZERO));
@@ -44,9 +44,9 @@ record DeployScenario(String name, String title, Deployment.Shape shape, Kind ki
         s.add(new DeployScenario("deploy-sparse-preloaded", "sparse, one job per key, preloaded", plain, Kind.PRELOADED,
                 fixed(quick ? 1000 : 100_000, 1), Duration.ZERO));
         s.add(new DeployScenario("deploy-paced-10k", "paced 10k/s", plain, Kind.AT_ONCE,
-                paced(quick ? 1000 : 10_000, Duration.ofSeconds(quick ? 2 : 30)), head));
+                paced(quick ? 1000 : 10_000, Duration.ofSeconds(quick ? 1 : 30)), head));
         s.add(new DeployScenario("deploy-paced-50k", "paced 50k/s", plain, Kind.AT_ONCE,
-                paced(quick ? 2000 : 50_000, Duration.ofSeconds(quick ? 2 : 20)), head));
+                paced(quick ? 2000 : 50_000, Duration.ofSeconds(quick ? 1 : 20)), head));
         s.add(new DeployScenario("deploy-sleep", "handler sleeping 1 ms, preloaded", sleeping, Kind.PRELOADED_DRAIN_ONLY,
                 fixed(quick ? 50 : 1000, quick ? 20 : 200), Duration.ZERO));
         s.add(new DeployScenario("deploy-mixed", "mixed: submit flat out for a time while the workers drain", plain,

@@ -199,7 +199,8 @@ public final class DeploymentBench {
     private static String latency(Map<String, Double> f) {
         List<String> parts = new ArrayList<>();
         if (f.containsKey("head p50 ms")) {
-            parts.add(String.format("first %.0f s: ", f.get("head s")) + percentiles(f, "head "));
+            parts.add(String.format("first %s s: ", new java.text.DecimalFormat("0.#").format(f.get("head s")))
+                    + percentiles(f, "head "));
             parts.add("after: " + percentiles(f, ""));
             parts.add(String.format("client lag ≤ %.1f ms", f.get("client lag ms")));
         } else if (f.containsKey("p50 ms")) {

@@ -196,7 +196,7 @@ final class ScenarioRun {
             boolean split = !scenario.head().isZero();
             latency(f, "", split ? rec.rest() : rec.latency());
             if (split) {
-                f.put("head s", (double) scenario.head().toSeconds());
+                f.put("head s", scenario.head().toMillis() / 1000.0);
                 latency(f, "head ", rec.head());
                 f.put("client lag ms", r.maxLagNanos() / 1e6);
             }
