@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The benchmark at tiny sizes: every scenario runs and checks its own correctness. No timings asserted. */
+/**
+ * The one-JVM (lab) benchmark at tiny sizes: every scenario runs and checks its own correctness.
+ * No timings asserted. The deployment scenarios need the packaged jars: {@link DeploymentBenchIT}.
+ */
 class BenchSmokeTest {
     @Test
     void everyScenarioRunsCorrectlyAtTinySizes() {
-        ToolsCommandTest.Run r = ToolsCommandTest.run("bench", "--quick");
+        ToolsCommandTest.Run r = ToolsCommandTest.run("bench", "--quick", "--scenario", "lab");
         assertThat(r.out()).contains("| drain |", "| submit |", "| sleep-1ms |", "| latency@1000/s |", "| mixed |",
                 "| claim@1000 ready keys |");
         assertThat(r.out()).doesNotContain("FAILED");

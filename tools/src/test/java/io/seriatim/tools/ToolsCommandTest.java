@@ -27,7 +27,8 @@ class ToolsCommandTest {
 
     @Test
     void helpListsTheToolsWithTheProductCommands() {
-        assertThat(run("--help").out()).contains("demo", "bench", "faults", "worker", "gateway");
+        assertThat(run("--help").out()).contains("demo", "bench", "faults", "worker", "gateway")
+                .as("the bench's own client process is not a command for users").doesNotContain("bench-client");
     }
 
     @Test
@@ -42,6 +43,9 @@ class ToolsCommandTest {
         Run noRuns = run("bench", "--runs", "0");
         assertThat(noRuns.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(noRuns.err()).contains("--runs must be >= 1");
+        Run noWorkers = run("bench", "--scenario", "deploy-dense", "--workers", "0");
+        assertThat(noWorkers.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(noWorkers.err()).contains("--workers must be >= 1, got 0");
         Run unknownBench = run("bench", "--scenario", "nope");
         assertThat(unknownBench.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknownBench.err()).contains("unknown scenario(s) [nope]");

@@ -1,6 +1,7 @@
 package io.seriatim.tools.bench;
 
 import io.seriatim.tools.bench.Scenarios.Result;
+import io.seriatim.tools.bench.deploy.DeploymentBench;
 import io.seriatim.tools.launch.ChildJvm;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -19,24 +20,39 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code seriatim bench}: the benchmark scenarios, medians of several runs, correctness checked in each. */
+/**
+ * {@code seriatim bench}: the benchmark scenarios, medians of several runs, correctness checked in
+ * each. The deployment scenarios ({@code deploy-*}, {@link DeploymentBench}) come first: they are
+ * what a user gets. The one-JVM scenarios ({@code lab}) follow, as secondary rows.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure Seriatim on this machine: drain, submit, 1 ms handler, paced latency, mixed, claim cost.",
-            "Each scenario runs in a JVM of its own on its own fresh redis-server, --runs times; figures are medians. Every run checks",
-            "per-key order and that nothing was lost: a fast wrong answer fails the run (exit 1)."})
+        description = {"Measure Seriatim on this machine. First deployed as a user runs it (deploy-*: redis, gateway, worker processes,",
+            "sweeper and client each a process of its own; fresh and warm figures apart), then the one-JVM lab scenarios",
+            "(drain, submit, 1 ms handler, paced latency, mixed, claim cost). Each scenario runs --runs times; figures are medians.",
+            "Every run checks per-key order and that nothing was lost: a fast wrong answer fails the run (exit 1)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "runs per scenario (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--warmups", defaultValue = "1", description = "unrecorded runs per scenario first, while the JIT "
-            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s)")
+    @Option(names = "--warmups", defaultValue = "1", description = "lab scenarios: unrecorded runs per scenario first, while the JIT "
+            + "compiles the hot paths (default ${DEFAULT-VALUE}; on 2 cores the compiler takes most of a core for ~20 s). "
+            + "The deploy-* scenarios have none: their fresh row is that time, their warm row the run after it")
     int warmups;
 
     @Option(names = "--quick", description = "tiny sizes, one run: a smoke test of correctness, not a measurement")
     boolean quick;
 
-    @Option(names = "--scenario", split = ",", description = "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, latency, mixed, claim (default: all)")
+    @Option(names = "--scenario", split = ",", description = "deploy (all of: deploy-dense, deploy-dense-preloaded, deploy-sparse, "
+            + "deploy-sparse-preloaded, deploy-paced-10k, deploy-paced-50k, deploy-sleep, deploy-mixed); lab (all of: "
+            + "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, "
+            + "latency, mixed, claim) (default: all)")
     List<String> only;
+
+    @Option(names = "--workers", defaultValue = "2", description = "worker processes in the deploy-* scenarios (default ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--run-dir", description = "where the deploy-* scenarios' process logs go (default: a new directory in the temp dir)")
+    Path runDir;
 
     @Option(names = "--bullmq", description = "also run BullMQ 6.7 (benchmarks/bullmq, needs node and npm) for drain, "
             + "submit and mixed, in this same run, for the ratios")
@@ -68,6 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0, got " + runs + " and " + warmups);
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+        }
         PrintWriter out = spec.commandLine().getOut();
         int n = quick ? 1 : runs;
         Map<String, Run> all = new LinkedHashMap<>();
@@ -96,22 +115,35 @@ public final class BenchCommand implements Callable<Integer> {
             all.put("bullmq-mixed", () -> BullMqRun.run(dir, "mixed", "--queues", quick ? "50" : "1000",
                     "--seconds", quick ? "2" : "10"));
         }
+        List<String> deployNames = DeploymentBench.names();
         if (only != null) {
-            List<String> unknown = only.stream().filter(name -> all.keySet().stream().noneMatch(
+            List<String> unknown = only.stream().filter(name -> !name.equals("lab") && !name.equals("deploy")
+                    && !deployNames.contains(name) && all.keySet().stream().noneMatch(
                     k -> k.equals(name) || k.replaceFirst("-.*", "").equals(name) || k.equals("bullmq-" + name))).toList();
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown scenario(s) " + unknown
-                        + "; known: redis, drain, submit, enqueue, sleep, latency, mixed, claim");
+                        + "; known: deploy (" + String.join(", ", deployNames)
+                        + "), lab (redis, drain, submit, enqueue, sleep, latency, mixed, claim)");
             }
         }
-        List<String> lines = new ArrayList<>();
         boolean allOk = true;
+        // A child JVM of the lab (--exact) runs its one lab scenario only.
+        List<String> deploySelected = exact ? List.of() : deployNames.stream()
+                .filter(name -> only == null || only.contains(name) || only.contains("deploy")).toList();
+        List<String> deployTable = List.of();
+        if (!deploySelected.isEmpty()) {
+            DeploymentBench deployment = new DeploymentBench(quick, n, workers,
+                    runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("seriatim-bench-"), out);
+            allOk &= deployment.run(deploySelected);
+            deployTable = deployment.table();
+        }
+        List<String> lines = new ArrayList<>();
         for (var e : all.entrySet()) {
             String family = e.getKey().replaceFirst("-.*", "");
             if (only != null && exact && !only.contains(e.getKey())) {
                 continue;
             }
-            if (only != null && !only.contains(e.getKey()) && !only.contains(family)
+            if (only != null && !only.contains("lab") && !only.contains(e.getKey()) && !only.contains(family)
                     && !(e.getKey().startsWith("bullmq-") && only.contains(e.getKey().substring(7)))) {
                 continue;
             }
@@ -146,16 +178,37 @@ public final class BenchCommand implements Callable<Integer> {
             out.println(line);
             out.flush();
         }
+        String labHeader = "| scenario | medians | runs | correct | last run |\n| --- | --- | --- | --- | --- |\n";
+        if (!deployTable.isEmpty()) {
+            out.println();
+            out.println("Deployment: each part a process of its own (medians of " + n + " run(s) in new processes each)");
+            out.println();
+            deployTable.forEach(out::println);
+            out.println();
+            out.print(DeploymentBench.LEGEND);
+        }
         if (!quick && !sameJvm && lines.size() > 1) {
             out.println();
-            out.println("| scenario | medians | runs | correct | last run |");
-            out.println("| --- | --- | --- | --- | --- |");
+            out.println("One JVM (lab):");
+            out.println();
+            out.print(labHeader);
             lines.forEach(out::println);
         }
         if (write != null) {
-            String header = "| scenario | medians | runs | correct | last run |\n| --- | --- | --- | --- | --- |\n";
-            Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim bench" + (quick ? " --quick" : " --runs " + n)
-                    + " --warmups " + warmups + "` on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + header + String.join("\n", lines) + "\n");
+            StringBuilder md = new StringBuilder("Measured " + LocalDate.now() + " with `./seriatim bench"
+                    + (quick ? " --quick" : " --runs " + n + " --warmups " + warmups)
+                    + (only != null ? " --scenario " + String.join(",", only) : "") + (workers != 2 ? " --workers " + workers : "")
+                    + "` on " + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version() + ".\n\n");
+            if (!deployTable.isEmpty()) {
+                md.append("Deployment: each part a process of its own (medians of ").append(n)
+                        .append(" run(s) in new processes each)\n\n").append(String.join("\n", deployTable)).append("\n\n")
+                        .append(DeploymentBench.LEGEND).append("\n");
+            }
+            if (!lines.isEmpty()) {
+                md.append("One JVM (lab; `--warmups` unrecorded runs first):\n\n").append(labHeader)
+                        .append(String.join("\n", lines)).append("\n");
+            }
+            Files.writeString(write, md.toString());
         }
         return allOk ? 0 : 1;
     }
