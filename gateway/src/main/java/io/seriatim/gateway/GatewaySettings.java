@@ -1,5 +1,8 @@
 package io.seriatim.gateway;
 
+import static io.seriatim.core.settings.Check.positive;
+import static io.seriatim.core.settings.Check.range;
+
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.StatedSettings;
 import java.nio.file.Files;
@@ -77,18 +80,6 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
 
     public static Builder builder(RedisSettings redis) {
         return new Builder(redis);
-    }
-
-    private static void range(String name, long v, long min, long max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + v);
-        }
-    }
-
-    private static void positive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0, got " + d);
-        }
     }
 
     /** Builds {@link GatewaySettings}. */

@@ -1,5 +1,7 @@
 package io.seriatim.sweeper;
 
+import static io.seriatim.core.settings.Check.range;
+
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
@@ -45,12 +47,6 @@ public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespac
     private static void checkInterval(Duration interval) {
         if (interval == null || interval.toMillis() < 10 || interval.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("interval must be between 10 ms and 1 h, got " + interval);
-        }
-    }
-
-    private static void range(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
         }
     }
 

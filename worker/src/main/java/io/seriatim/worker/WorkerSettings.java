@@ -1,5 +1,8 @@
 package io.seriatim.worker;
 
+import static io.seriatim.core.settings.Check.atLeast;
+import static io.seriatim.core.settings.Check.range;
+
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.core.settings.StatedSettings;
@@ -87,18 +90,6 @@ public record WorkerSettings(RedisSettings redis, StatedSettings namespace, Stri
         String host = System.getenv().getOrDefault("HOSTNAME", "host");
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static void range(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-        }
-    }
-
-    private static void atLeast(String name, Duration value, Duration min) {
-        if (value == null || value.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
-        }
     }
 
     /** Builds {@link WorkerSettings}. */

@@ -1,5 +1,8 @@
 package io.seriatim.core.redis;
 
+import static io.seriatim.core.settings.Check.positive;
+import static io.seriatim.core.settings.Check.range;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,11 +26,9 @@ public record RedisSettings(String address, Duration connectTimeout, Duration so
 
     public RedisSettings {
         parse(address);
-        positive("connectTimeout", connectTimeout);
-        positive("socketTimeout", socketTimeout);
-        if (poolSize < 1 || poolSize > 10_000) {
-            throw new IllegalArgumentException("redis poolSize must be in [1, 10000], got " + poolSize);
-        }
+        positive("redis connectTimeout", connectTimeout);
+        positive("redis socketTimeout", socketTimeout);
+        range("redis poolSize", poolSize, 1, 10_000);
     }
 
     public static Builder builder(String address) {
@@ -80,12 +81,6 @@ public record RedisSettings(String address, Duration connectTimeout, Duration so
         return uri;
     }
 
-    private static void positive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("redis " + name + " must be > 0, got " + d);
-        }
-    }
-
     /** Builds {@link RedisSettings}; each setter checks its value. */
     public static final class Builder {
         private final String address;
@@ -99,21 +94,19 @@ public record RedisSettings(String address, Duration connectTimeout, Duration so
         }
 
         public Builder connectTimeout(Duration connectTimeout) {
-            positive("connectTimeout", connectTimeout);
+            positive("redis connectTimeout", connectTimeout);
             this.connectTimeout = connectTimeout;
             return this;
         }
 
         public Builder socketTimeout(Duration socketTimeout) {
-            positive("socketTimeout", socketTimeout);
+            positive("redis socketTimeout", socketTimeout);
             this.socketTimeout = socketTimeout;
             return this;
         }
 
         public Builder poolSize(int poolSize) {
-            if (poolSize < 1 || poolSize > 10_000) {
-                throw new IllegalArgumentException("redis poolSize must be in [1, 10000], got " + poolSize);
-            }
+            range("redis poolSize", poolSize, 1, 10_000);
             this.poolSize = poolSize;
             return this;
         }

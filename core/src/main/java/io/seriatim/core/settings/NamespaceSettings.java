@@ -1,5 +1,7 @@
 package io.seriatim.core.settings;
 
+import static io.seriatim.core.settings.Check.range;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -69,12 +71,6 @@ public record NamespaceSettings(
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("namespace name must be 1-64 characters of [A-Za-z0-9_.-], got "
                     + (name == null ? "null" : "'" + name + "'"));
-        }
-    }
-
-    private static void range(String setting, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(setting + " must be in [" + min + ", " + max + "], got " + value);
         }
     }
 
