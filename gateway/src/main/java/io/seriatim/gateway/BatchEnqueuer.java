@@ -8,7 +8,7 @@ import io.seriatim.core.queue.JobValidator;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.NewJob;
 import io.seriatim.core.queue.NotReplicatedException;
-import io.seriatim.core.redis.RedisUnavailableException;
+import io.seriatim.core.redis.RedisException;
 import io.seriatim.proto.v1.JobResult;
 import io.seriatim.proto.v1.Rejection;
 import io.seriatim.proto.v1.SubmitBatch;
@@ -64,7 +64,7 @@ final class BatchEnqueuer {
             queue = catalog.get(batch.getNamespace());
         } catch (IllegalArgumentException e) { // unknown, or not a valid namespace name
             return rejectAll(batch, Rejection.Code.UNKNOWN_NAMESPACE, e.getMessage());
-        } catch (RedisUnavailableException | JedisException e) {
+        } catch (RedisException | JedisException e) {
             return rejectAll(batch, Rejection.Code.UNAVAILABLE, "Redis unavailable: " + e.getMessage());
         }
         if (!batch.getBatchDedupId().isEmpty()) {
@@ -91,7 +91,7 @@ final class BatchEnqueuer {
                             : queue.enqueueDelayed(r, Duration.ofMillis(g.delayMs())), results);
                 }
             }
-        } catch (RedisUnavailableException | JedisException | NotReplicatedException e) {
+        } catch (RedisException | JedisException | NotReplicatedException e) {
             // Some groups may have been written: the client resends the same batch, and the dedup
             // ids make the resend enqueue only what is missing.
             log.warn("batch {} of {} jobs: Redis unavailable: {}", batch.getRequestId(), n, e.toString());

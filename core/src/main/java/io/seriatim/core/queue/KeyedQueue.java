@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.redis.RedisErrors;
 import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
@@ -18,10 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -172,9 +172,6 @@ public final class KeyedQueue {
                 List<Object> got = scripts.runAll(calls, replicas, timeout.toMillis());
                 List<Integer> lost = new ArrayList<>();
                 for (int i = 0; i < pending.size(); i++) {
-                    if (got.get(i) instanceof JedisDataException e) {
-                        throw e;
-                    }
                     int c = pending.get(i);
                     if (ScriptStatus.of(l((List<?>) got.get(i), 1)) == ScriptStatus.IDS_LOST) {
                         idBlocks.forget(plan.get(c).partition());
@@ -464,9 +461,6 @@ public final class KeyedQueue {
         List<Object> replies = scripts.runAll(calls);
         List<Lease> held = new ArrayList<>(leases.size());
         for (int g = 0; g < groups.size(); g++) {
-            if (replies.get(g) instanceof JedisDataException e) {
-                throw e;
-            }
             List<?> r = (List<?>) replies.get(g);
             long deadline = l(r, 0);
             List<Lease> group = groups.get(g);
@@ -557,28 +551,24 @@ public final class KeyedQueue {
     /** Up to {@code count} dead jobs of one partition, oldest first, after entry {@code afterId} (null = from the start). */
     public List<DeadJob> deadJobs(int partition, String afterId, int count) {
         PartitionKeys p = keys.partition(partition);
-        try {
-            UnifiedJedis redis = scripts.redis();
-            byte[] start = bytes(afterId == null ? "-" : "(" + afterId);
-            // The binary XRANGE replies raw: [[id, [field, value, ...]], ...]; job bytes stay bytes.
-            List<Object> entries = redis.xrange(p.dlq(), start, bytes("+"), count);
-            List<DeadJob> out = new ArrayList<>(entries.size());
-            for (Object entry : entries) {
-                List<?> e = (List<?>) entry;
-                List<?> fields = (List<?>) e.get(1);
-                Map<String, byte[]> f = new HashMap<>();
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    f.put(new String((byte[]) fields.get(i), UTF_8), (byte[]) fields.get(i + 1));
-                }
-                String key = new String(f.get("key"), UTF_8);
-                int attempts = Integer.parseInt(new String(f.get("attempts"), UTF_8));
-                out.add(new DeadJob(new String((byte[]) e.get(0), UTF_8), partition, JobCodec.decode(f.get("job"), key, attempts),
-                        new String(f.get("error"), UTF_8), attempts, Long.parseLong(new String(f.get("at"), UTF_8))));
+        byte[] start = bytes(afterId == null ? "-" : "(" + afterId);
+        // The binary XRANGE replies raw: [[id, [field, value, ...]], ...]; job bytes stay bytes.
+        List<Object> entries = scripts.command("reading the dead letters in " + p.prefix() + "dlq",
+                redis -> redis.xrange(p.dlq(), start, bytes("+"), count));
+        List<DeadJob> out = new ArrayList<>(entries.size());
+        for (Object entry : entries) {
+            List<?> e = (List<?>) entry;
+            List<?> fields = (List<?>) e.get(1);
+            Map<String, byte[]> f = new HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                f.put(new String((byte[]) fields.get(i), UTF_8), (byte[]) fields.get(i + 1));
             }
-            return out;
-        } catch (JedisConnectionException e) {
-            throw new io.seriatim.core.redis.RedisUnavailableException("Redis unavailable: " + e.getMessage(), e);
+            String key = new String(f.get("key"), UTF_8);
+            int attempts = Integer.parseInt(new String(f.get("attempts"), UTF_8));
+            out.add(new DeadJob(new String((byte[]) e.get(0), UTF_8), partition, JobCodec.decode(f.get("job"), key, attempts),
+                    new String(f.get("error"), UTF_8), attempts, Long.parseLong(new String(f.get("at"), UTF_8))));
         }
+        return out;
     }
 
     /**
@@ -632,53 +622,49 @@ public final class KeyedQueue {
 
     /** Gauges and counters summed over partitions, read in one pipeline (not atomic across partitions). */
     public QueueCounts counts() {
-        UnifiedJedis redis = scripts.redis();
-        List<Response<Long>> ready = new ArrayList<>();
-        List<Response<Long>> leased = new ArrayList<>();
-        List<Response<Long>> parked = new ArrayList<>();
-        List<Response<Long>> dead = new ArrayList<>();
-        List<Response<Boolean>> paused = new ArrayList<>();
-        List<Response<List<Tuple>>> oldest = new ArrayList<>();
-        List<Response<Map<byte[], byte[]>>> stats = new ArrayList<>();
-        try (AbstractPipeline pipe = redis.pipelined()) {
-            for (PartitionKeys p : keys.partitions()) {
-                ready.add(pipe.zcard(p.ready()));
-                leased.add(pipe.zcard(p.leases()));
-                parked.add(pipe.hlen(p.parked()));
-                dead.add(pipe.xlen(p.dlq()));
-                paused.add(pipe.exists(p.paused()));
-                oldest.add(pipe.zrangeWithScores(p.ready(), 0, 0));
-                stats.add(pipe.hgetAll(p.stats()));
-            }
-            pipe.sync();
-        } catch (JedisConnectionException e) {
-            throw new io.seriatim.core.redis.RedisUnavailableException("Redis unavailable: " + e.getMessage(), e);
-        }
         long now = redisTimeMs();
-        long oldestAge = 0;
-        Map<String, Long> counters = new java.util.TreeMap<>();
-        for (int i = 0; i < keys.partitionCount(); i++) {
-            for (Tuple t : oldest.get(i).get()) {
-                oldestAge = Math.max(oldestAge, now - (long) t.getScore());
+        return scripts.command("reading the counts of namespace '" + keys.namespace() + "'", redis -> {
+            List<Response<Long>> ready = new ArrayList<>();
+            List<Response<Long>> leased = new ArrayList<>();
+            List<Response<Long>> parked = new ArrayList<>();
+            List<Response<Long>> dead = new ArrayList<>();
+            List<Response<Boolean>> paused = new ArrayList<>();
+            List<Response<List<Tuple>>> oldest = new ArrayList<>();
+            List<Response<Map<byte[], byte[]>>> stats = new ArrayList<>();
+            try (AbstractPipeline pipe = redis.pipelined()) {
+                for (PartitionKeys p : keys.partitions()) {
+                    ready.add(pipe.zcard(p.ready()));
+                    leased.add(pipe.zcard(p.leases()));
+                    parked.add(pipe.hlen(p.parked()));
+                    dead.add(pipe.xlen(p.dlq()));
+                    paused.add(pipe.exists(p.paused()));
+                    oldest.add(pipe.zrangeWithScores(p.ready(), 0, 0));
+                    stats.add(pipe.hgetAll(p.stats()));
+                }
+                pipe.sync();
             }
-            stats.get(i).get().forEach((k, v) -> counters.merge(new String(k, UTF_8),
-                    Long.parseLong(new String(v, UTF_8)), Long::sum));
-        }
-        return new QueueCounts(counters.getOrDefault("pending", 0L), sum(ready), sum(leased), sum(parked), sum(dead),
-                oldestAge, paused.stream().anyMatch(Response::get), counters);
+            long oldestAge = 0;
+            Map<String, Long> counters = new java.util.TreeMap<>();
+            for (int i = 0; i < keys.partitionCount(); i++) {
+                for (Tuple t : oldest.get(i).get()) {
+                    oldestAge = Math.max(oldestAge, now - (long) t.getScore());
+                }
+                stats.get(i).get().forEach((k, v) -> counters.merge(new String(k, UTF_8),
+                        Long.parseLong(new String(v, UTF_8)), Long::sum));
+            }
+            return new QueueCounts(counters.getOrDefault("pending", 0L), sum(ready), sum(leased), sum(parked),
+                    sum(dead), oldestAge, paused.stream().anyMatch(Response::get), counters);
+        });
     }
 
     // ---------------------------------------------------------------- helpers
 
     /** Milliseconds since the epoch on the Redis clock. */
     public long redisTimeMs() {
-        try {
-            List<?> t = (List<?>) scripts.redis().sendCommand(redis.clients.jedis.Protocol.Command.TIME);
-            return Long.parseLong(new String((byte[]) t.get(0), UTF_8)) * 1000
-                    + Long.parseLong(new String((byte[]) t.get(1), UTF_8)) / 1000;
-        } catch (JedisConnectionException e) {
-            throw new io.seriatim.core.redis.RedisUnavailableException("Redis unavailable: " + e.getMessage(), e);
-        }
+        List<?> t = (List<?>) scripts.command("reading the Redis clock",
+                redis -> redis.sendCommand(Protocol.Command.TIME));
+        return Long.parseLong(new String((byte[]) t.get(0), UTF_8)) * 1000
+                + Long.parseLong(new String((byte[]) t.get(1), UTF_8)) / 1000;
     }
 
     private static long sum(List<Response<Long>> responses) {

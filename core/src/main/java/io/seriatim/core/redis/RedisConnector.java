@@ -30,7 +30,8 @@ public final class RedisConnector {
         // an error the caller handles, never as a silent hang.
         pool.setMaxWait(settings.connectTimeout().plus(settings.socketTimeout()));
         DefaultJedisClientConfig.Builder config = config(settings, uri);
-        return switch (settings.mode()) {
+        // A Cluster client reads the slot map here: an unreachable Cluster fails now.
+        return RedisErrors.call("connecting to " + withoutPassword(uri), () -> switch (settings.mode()) {
             case STANDALONE -> RedisClient.builder()
                     .hostAndPort(uri.getHost(), uri.getPort())
                     .clientConfig(config.build())
@@ -47,7 +48,13 @@ public final class RedisConnector {
                     .clientConfig(config.build())
                     .poolConfig(pool)
                     .build();
-        };
+        });
+    }
+
+    /** The address for a message: a password must not reach a log. */
+    private static String withoutPassword(URI uri) {
+        String authority = uri.getRawAuthority();
+        return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1);
     }
 
     private static DefaultJedisClientConfig.Builder config(RedisSettings settings, URI uri) {

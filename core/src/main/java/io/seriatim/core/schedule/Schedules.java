@@ -50,7 +50,8 @@ public final class Schedules {
             if (other.partition() == p.partition()) {
                 continue;
             }
-            byte[] tick = scripts.redis().hget(other.scheduleTicks(), bytes(s.name()));
+            byte[] tick = scripts.command("reading the last tick of schedule '" + s.name() + "'",
+                    redis -> redis.hget(other.scheduleTicks(), bytes(s.name())));
             if (tick != null) {
                 carried = new String(tick, UTF_8);
                 scripts.run(Script.SCHEDULE_REMOVE, List.of(other.schedules(), other.scheduleTicks()), List.of(bytes(s.name())));
@@ -84,10 +85,10 @@ public final class Schedules {
 
     public List<Entry> list(int partition) {
         PartitionKeys p = queue.keys().partition(partition);
-        Map<byte[], byte[]> defs = scripts.redis().hgetAll(p.schedules());
+        Map<byte[], byte[]> defs = scripts.command("reading " + p.prefix() + "schedules", redis -> redis.hgetAll(p.schedules()));
         Map<String, Long> ticks = new HashMap<>();
-        scripts.redis().hgetAll(p.scheduleTicks()).forEach((k, v) -> ticks.put(new String(k, UTF_8),
-                Long.parseLong(new String(v, UTF_8))));
+        scripts.command("reading " + p.prefix() + "schedule-ticks", redis -> redis.hgetAll(p.scheduleTicks()))
+                .forEach((k, v) -> ticks.put(new String(k, UTF_8), Long.parseLong(new String(v, UTF_8))));
         List<Entry> out = new ArrayList<>();
         for (byte[] def : defs.values()) {
             StoredSchedule s;

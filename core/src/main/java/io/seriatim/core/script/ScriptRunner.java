@@ -1,13 +1,15 @@
 package io.seriatim.core.script;
 
-import io.seriatim.core.redis.RedisUnavailableException;
+import io.seriatim.core.redis.RedisErrors;
+import io.seriatim.core.redis.RedisException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -19,7 +21,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * Redis may be another version).
  *
  * <p>Thread-safe: it holds the client, whose connection pool is thread-safe, and one volatile
- * answer. Connection failures become {@link RedisUnavailableException}.
+ * answer. Failures become {@link RedisException}s through {@link RedisErrors}.
  */
 public final class ScriptRunner {
     /** One script call: what {@link #runAll} pipelines. */
@@ -43,23 +45,27 @@ public final class ScriptRunner {
             try {
                 redis.scriptLoad(FLAGS_PROBE, sampleKey);
                 f = true;
-            } catch (JedisConnectionException e) {
-                throw unavailable(script, e);
             } catch (JedisDataException e) {
                 if (!String.valueOf(e.getMessage()).contains("compiling")) {
                     // LOADING, BUSY, NOPERM...: not an answer to the question; ask again next call
-                    throw new RedisUnavailableException("Redis could not answer for " + script.fileName() + ": "
-                            + e.getMessage(), e);
+                    throw RedisErrors.ofScript(script.fileName(), e);
                 }
                 f = false; // Redis 6: the shebang line does not compile
+            } catch (JedisException e) {
+                throw RedisErrors.ofScript(script.fileName(), e);
             }
             flagged = f;
         }
         return f;
     }
 
-    public UnifiedJedis redis() {
-        return redis;
+    /**
+     * Runs a plain command (or pipeline) on the client, its failure translated like a script's.
+     *
+     * @param during what the command does, for the message: "reading the Redis clock"
+     */
+    public <T> T command(String during, Function<UnifiedJedis, T> command) {
+        return RedisErrors.call(during, () -> command.apply(redis));
     }
 
     public Object run(Script script, List<byte[]> keys, List<byte[]> args) {
@@ -71,14 +77,15 @@ public final class ScriptRunner {
                 flagged = null;
                 return redis.eval(script.sourceBytes(flagged(script, sampleKey)), keys, args);
             }
-        } catch (JedisConnectionException e) {
-            throw unavailable(script, e);
+        } catch (JedisException e) {
+            throw RedisErrors.ofScript(script.fileName(), e);
         }
     }
 
     /**
-     * Runs calls in one pipeline and returns their replies in order; a reply is the
-     * {@link JedisDataException} itself when that call failed in Redis.
+     * Runs calls in one pipeline and returns their replies in order. When a call failed in Redis
+     * it throws that call's error, the first in call order; the calls after it may have been
+     * applied.
      *
      * <p>The pipeline starts with SCRIPT LOAD of every script it uses. That is what keeps
      * order: were a script missing, an EVALSHA would fail while a later one on the same key
@@ -112,28 +119,23 @@ public final class ScriptRunner {
                 replicas = pipeline.waitReplicas(sampleKey, waitReplicas, waitTimeoutMs);
             }
             pipeline.sync();
-        } catch (JedisConnectionException e) {
-            throw unavailable(calls.getFirst().script(), e);
+        } catch (JedisException e) {
+            throw RedisErrors.ofScript(calls.getFirst().script().fileName(), e);
         }
         List<Object> out = new ArrayList<>(replies.size());
-        for (Response<Object> reply : replies) {
+        for (int i = 0; i < replies.size(); i++) {
             try {
-                out.add(reply.get());
+                out.add(replies.get(i).get());
             } catch (JedisDataException e) {
                 if (e instanceof JedisNoScriptException) {
                     flagged = null; // the SCRIPT LOAD did not take: another Redis version now? ask again
                 }
-                out.add(e);
+                throw RedisErrors.ofScript(calls.get(i).script().fileName(), e);
             }
         }
         if (replicas != null) {
             out.add(replicas.get());
         }
         return out;
-    }
-
-    private static RedisUnavailableException unavailable(Script script, JedisConnectionException e) {
-        return new RedisUnavailableException("Redis unavailable while running " + script.fileName()
-                + ": " + e.getMessage(), e);
     }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seriatim.core.redis.RedisScriptException;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,13 +138,17 @@ class EnqueueScriptTest extends QueueTestSupport {
         assertThat(queue.enqueue(EnqueueRequest.of("last", new byte[] {1})).firstSequence()).isEqualTo(limit - 1);
         // The whole text, as Redis 6.2 and 7 both send it: a refusal raised with error() read
         // differently on each (on 6.2 "attempt to concatenate local 'err'"); see common.lua.
-        String usedUp = "ERR the job sequence space of " + new String(queue.keys().partition(0).seq(), UTF_8)
+        String usedUp = " the job sequence space of " + new String(queue.keys().partition(0).seq(), UTF_8)
                 + " is used up";
         EnqueueRequest one = EnqueueRequest.of("k", new byte[] {1});
         assertChangesNothing(() -> {
-            assertThatThrownBy(() -> queue.enqueue(one)).hasMessage(usedUp);
-            assertThatThrownBy(() -> queue.enqueueAll(List.of(one))).hasMessage(usedUp);
-            assertThatThrownBy(() -> queue.enqueueDelayed(one, Duration.ofMinutes(1))).hasMessage(usedUp);
+            assertThatThrownBy(() -> queue.enqueue(one)).isInstanceOf(RedisScriptException.class)
+                    .hasMessage("Redis error while running enqueue.lua:" + usedUp);
+            assertThatThrownBy(() -> queue.enqueueAll(List.of(one))).isInstanceOf(RedisScriptException.class)
+                    .hasMessage("Redis error while running reserve_ids.lua:" + usedUp);
+            assertThatThrownBy(() -> queue.enqueueDelayed(one, Duration.ofMinutes(1)))
+                    .isInstanceOf(RedisScriptException.class)
+                    .hasMessage("Redis error while running enqueue_delayed.lua:" + usedUp);
         });
         assertThat(state().queues()).containsOnlyKeys("last");
         assertThat(new String(redis.client().get(queue.keys().partition(0).seq()), UTF_8)).isEqualTo(Long.toString(limit - 1));

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.script.ScriptStatus;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Redis at {@code maxmemory} with {@code noeviction}: a submit is refused whole (nothing of it
@@ -40,7 +40,7 @@ class OutOfMemoryTest extends QueueTestSupport {
         enqueue("a", 2);
         full();
         assertChangesNothing(() -> assertThatThrownBy(() -> enqueue("a", 3))
-                .isInstanceOf(JedisDataException.class).hasMessageContaining("OOM"));
+                .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("OOM"));
     }
 
     @Test

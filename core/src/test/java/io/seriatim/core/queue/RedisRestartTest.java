@@ -184,7 +184,7 @@ class RedisRestartTest extends QueueTestSupport {
                     .hasMessageStartingWith("Redis unavailable while running register_namespace.lua: ");
             assertThatThrownBy(() -> KeyedQueue.openExisting(client, "r"))
                     .isInstanceOf(RedisUnavailableException.class)
-                    .hasMessageStartingWith("Redis unavailable: ");
+                    .hasMessageStartingWith("Redis unavailable while looking up namespace 'r': ");
         }
     }
 

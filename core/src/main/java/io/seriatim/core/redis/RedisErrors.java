@@ -1,0 +1,73 @@
+package io.seriatim.core.redis;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisValidationException;
+
+/**
+ * The one translation from Jedis' exceptions to Seriatim's: every Redis call of core runs through
+ * {@link #call} or, for scripts, {@link #ofScript}, so that no Jedis exception reaches a caller and
+ * each failure reads "Redis unavailable while running claim.lua: ..." or "Redis error while ...".
+ *
+ * <ul>
+ *   <li>no answer (connection refused or lost, socket timeout, no free connection in the pool, no
+ *       reachable Cluster node) and answers that mean "not now" (OOM, LOADING, BUSY, MASTERDOWN,
+ *       READONLY, TRYAGAIN, CLUSTERDOWN, NOSCRIPT after a flush): {@link RedisUnavailableException};
+ *   <li>any other error of a script: {@link RedisScriptException};
+ *   <li>any other error of a plain command: {@link RedisException}.
+ * </ul>
+ */
+public final class RedisErrors {
+    private RedisErrors() {}
+
+    /** The first word of error replies after which the same call may succeed later. */
+    private static final List<String> NOT_NOW = List.of("OOM", "LOADING", "BUSY", "MASTERDOWN", "READONLY",
+            "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT");
+
+    /** What Redis 7 appends to an error raised inside a script: noise for the reader. */
+    private static final Pattern SCRIPT_SUFFIX = Pattern.compile(" ?script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
+
+    /**
+     * Runs one plain Redis call (or pipeline), translating its failure.
+     *
+     * @param during what the call does, for the message: "reading the Redis clock"
+     */
+    public static <T> T call(String during, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JedisException e) {
+            throw translate(during, e, false);
+        }
+    }
+
+    /** The exception for a failure of the script {@code fileName} ("claim.lua"). */
+    public static RedisException ofScript(String fileName, JedisException e) {
+        return translate("running " + fileName, e, true);
+    }
+
+    private static RedisException translate(String during, JedisException e, boolean script) {
+        String answer = String.valueOf(e.getMessage());
+        // Jedis raises JedisDataException for an error reply and JedisValidationException before it
+        // sends; anything else means no answer came.
+        boolean noAnswer = !(e instanceof JedisDataException) && !(e instanceof JedisValidationException);
+        if (noAnswer || NOT_NOW.contains(firstWord(answer))) {
+            return new RedisUnavailableException("Redis unavailable while " + during + ": " + answer, e);
+        }
+        String message = "Redis error while " + during + ": " + readable(answer);
+        return script ? new RedisScriptException(message, e) : new RedisException(message, e);
+    }
+
+    private static String firstWord(String answer) {
+        int space = answer.indexOf(' ');
+        return space < 0 ? answer : answer.substring(0, space);
+    }
+
+    /** Redis' answer without the generic "ERR" code and the script's SHA. */
+    private static String readable(String answer) {
+        String text = SCRIPT_SUFFIX.matcher(answer).replaceFirst("");
+        return text.startsWith("ERR ") ? text.substring(4) : text;
+    }
+}
