@@ -1,9 +1,11 @@
 package io.seriatim.core.queue;
 
+import static io.seriatim.core.script.Args.num;
+
 import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -89,18 +91,15 @@ final class IdBlocks {
         }
     }
 
-    private static byte[] ascii(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-    }
-
     private void renew(Block b, int partition, int size, long now) {
         var pk = keys.partition(partition);
-        List<?> reply = (List<?>) scripts.run(Script.RESERVE_IDS, List.of(pk.seq()), List.of(pk.prefixBytes(),
-                ascii(size), ascii(MARKER_TTL_MS)));
-        b.first = (Long) reply.get(0);
+        Reply r = scripts.run(Script.RESERVE_IDS, List.of(pk.seq()),
+                List.of(pk.prefixBytes(), num(size), num(MARKER_TTL_MS)));
+        // reserve_ids answers {firstSeq, nowMs}.
+        b.first = r.integer(0);
         b.next = b.first;
         b.end = b.first + size;
-        b.redisTimeMs = (Long) reply.get(1);
+        b.redisTimeMs = r.integer(1);
         b.takenNanos = now;
     }
 }

@@ -1,5 +1,7 @@
 package io.seriatim.core.schedule;
 
+import static io.seriatim.core.script.Args.num;
+import static io.seriatim.core.script.Args.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.protobuf.ByteString;
@@ -8,6 +10,7 @@ import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.JobCodec;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.NewJob;
+import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.core.script.ScriptStatus;
@@ -51,26 +54,25 @@ public final class Schedules {
                 continue;
             }
             byte[] tick = scripts.command("reading the last tick of schedule '" + s.name() + "'",
-                    redis -> redis.hget(other.scheduleTicks(), bytes(s.name())));
+                    redis -> redis.hget(other.scheduleTicks(), text(s.name())));
             if (tick != null) {
                 carried = new String(tick, UTF_8);
-                scripts.run(Script.SCHEDULE_REMOVE, List.of(other.schedules(), other.scheduleTicks()), List.of(bytes(s.name())));
+                scripts.run(Script.SCHEDULE_REMOVE, List.of(other.schedules(), other.scheduleTicks()), List.of(text(s.name())));
             }
         }
         byte[] encoded = StoredSchedule.newBuilder().setName(s.name()).setKey(s.key())
                 .setPayload(ByteString.copyFrom(s.payload())).putAllHeaders(s.headers()).setCron(s.cron())
                 .setZone(s.zone()).build().toByteArray();
         scripts.run(Script.SCHEDULE_PUT, List.of(p.schedules(), p.scheduleTicks()),
-                List.of(bytes(s.name()), encoded, bytes(carried)));
+                List.of(text(s.name()), encoded, text(carried)));
     }
 
     /** Deletes a schedule; false if there was none of that name. */
     public boolean remove(String name) {
         boolean removed = false;
         for (PartitionKeys p : queue.keys().partitions()) {
-            List<?> r = (List<?>) scripts.run(Script.SCHEDULE_REMOVE, List.of(p.schedules(), p.scheduleTicks()),
-                    List.of(bytes(name)));
-            removed |= ScriptStatus.of((Long) r.getFirst()) == ScriptStatus.OK;
+            Reply r = scripts.run(Script.SCHEDULE_REMOVE, List.of(p.schedules(), p.scheduleTicks()), List.of(text(name)));
+            removed |= r.status(0) == ScriptStatus.OK; // else NOT_FOUND
         }
         return removed;
     }
@@ -113,14 +115,11 @@ public final class Schedules {
         headers.put(NAME_HEADER, s.name());
         headers.put(TICK_HEADER, Long.toString(tickMs));
         byte[] body = JobCodec.encodeBody(new NewJob(s.payload(), headers));
-        List<?> r = (List<?>) scripts.run(Script.SCHEDULE_FIRE,
+        Reply r = scripts.run(Script.SCHEDULE_FIRE,
                 List.of(p.schedules(), p.scheduleTicks(), p.seq(), p.stats(), p.ready(), p.bell(), p.queue(s.key())),
-                List.of(p.prefixBytes(), bytes(s.name()), bytes(Long.toString(tickMs)), bytes(s.key()),
-                        bytes(Integer.toString(p.partition())), body));
-        return ScriptStatus.of((Long) r.getFirst()) == ScriptStatus.ENQUEUED;
+                List.of(p.prefixBytes(), text(s.name()), num(tickMs), text(s.key()),
+                        num(p.partition()), body));
+        return r.status(0) == ScriptStatus.ENQUEUED; // else OK (fired already) or NOT_FOUND
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(UTF_8);
-    }
 }

@@ -2,6 +2,7 @@ package io.seriatim.core.script;
 
 import io.seriatim.core.redis.RedisErrors;
 import io.seriatim.core.redis.RedisException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -28,7 +29,7 @@ public final class ScriptRunner {
     public record Call(Script script, List<byte[]> keys, List<byte[]> args) {}
 
     /** A script only Redis 7 and later compile: the probe for script flags. */
-    private static final byte[] FLAGS_PROBE = "#!lua flags=no-writes\nreturn 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] FLAGS_PROBE = "#!lua flags=no-writes\nreturn 1".getBytes(StandardCharsets.UTF_8);
 
     private final UnifiedJedis redis;
     /** Whether Redis takes script flags; null until asked. Racing first calls ask twice, harmlessly. */
@@ -68,19 +69,26 @@ public final class ScriptRunner {
         return RedisErrors.call(during, () -> command.apply(redis));
     }
 
-    public Object run(Script script, List<byte[]> keys, List<byte[]> args) {
+    public Reply run(Script script, List<byte[]> keys, List<byte[]> args) {
         byte[] sampleKey = keys.getFirst();
         try {
             try {
-                return redis.evalsha(script.shaBytes(flagged(script, sampleKey)), keys, args);
+                return Reply.of(script, redis.evalsha(script.shaBytes(flagged(script, sampleKey)), keys, args));
             } catch (JedisNoScriptException e) {
                 flagged = null;
-                return redis.eval(script.sourceBytes(flagged(script, sampleKey)), keys, args);
+                return Reply.of(script, redis.eval(script.sourceBytes(flagged(script, sampleKey)), keys, args));
             }
         } catch (JedisException e) {
             throw RedisErrors.ofScript(script.fileName(), e);
         }
     }
+
+    public Reply run(Call call) {
+        return run(call.script(), call.keys(), call.args());
+    }
+
+    /** The replies of a pipeline, in call order, and how many replicas confirmed its writes. */
+    public record Replies(List<Reply> replies, long replicasReached) {}
 
     /**
      * Runs calls in one pipeline and returns their replies in order. When a call failed in Redis
@@ -92,18 +100,17 @@ public final class ScriptRunner {
      * might succeed after another client re-cached it, and retrying the first would put it
      * behind the second. SCRIPT LOAD of a cached script costs Redis one SHA-1 of its source.
      */
-    public List<Object> runAll(List<Call> calls) {
-        return runAll(calls, 0, 0);
+    public List<Reply> runAll(List<Call> calls) {
+        return runAll(calls, 0, 0).replies();
     }
 
     /**
      * As {@link #runAll(List)}, then, when {@code waitReplicas > 0}, Redis WAIT on the same
-     * connection (WAIT only counts the writes of the connection it runs on); the number of
-     * replicas reached is appended as the last element of the answer.
+     * connection (WAIT only counts the writes of the connection it runs on).
      */
-    public List<Object> runAll(List<Call> calls, int waitReplicas, long waitTimeoutMs) {
+    public Replies runAll(List<Call> calls, int waitReplicas, long waitTimeoutMs) {
         if (calls.isEmpty()) {
-            return List.of();
+            return new Replies(List.of(), 0);
         }
         Response<Long> replicas = null;
         List<Response<Object>> replies = new ArrayList<>(calls.size());
@@ -122,20 +129,18 @@ public final class ScriptRunner {
         } catch (JedisException e) {
             throw RedisErrors.ofScript(calls.getFirst().script().fileName(), e);
         }
-        List<Object> out = new ArrayList<>(replies.size());
+        List<Reply> out = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
+            Script script = calls.get(i).script();
             try {
-                out.add(replies.get(i).get());
+                out.add(Reply.of(script, replies.get(i).get()));
             } catch (JedisDataException e) {
                 if (e instanceof JedisNoScriptException) {
                     flagged = null; // the SCRIPT LOAD did not take: another Redis version now? ask again
                 }
-                throw RedisErrors.ofScript(calls.get(i).script().fileName(), e);
+                throw RedisErrors.ofScript(script.fileName(), e);
             }
         }
-        if (replicas != null) {
-            out.add(replicas.get());
-        }
-        return out;
+        return new Replies(out, replicas == null ? 0 : replicas.get());
     }
 }

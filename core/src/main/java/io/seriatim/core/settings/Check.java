@@ -20,6 +20,13 @@ public final class Check {
         }
     }
 
+    /** Refuses {@code value} below {@code min}. */
+    public static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+    }
+
     /** Refuses a null, zero or negative duration. */
     public static void positive(String name, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {

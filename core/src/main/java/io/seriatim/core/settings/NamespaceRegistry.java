@@ -4,7 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.queue.UnknownNamespaceException;
-import io.seriatim.core.redis.RedisUnavailableException;
+import io.seriatim.core.redis.RedisErrors;
+import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.core.script.ScriptStatus;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The namespaces of one Redis and their settings, which Redis keeps and which are authoritative:
@@ -76,17 +76,15 @@ public final class NamespaceRegistry {
      */
     public Optional<StoredSettings> read(String name) {
         NamespaceSettings.checkName(name);
-        try {
-            Map<String, String> hash = redis.hgetAll(NamespaceKeys.settings(name));
-            if (!hash.isEmpty()) {
-                return Optional.of(StoredSettings.decode(name, hash));
-            }
-            String partitions = redis.hget(NamespaceKeys.REGISTRY, name);
-            return partitions == null ? Optional.empty() : Optional.of(new StoredSettings(
-                    NamespaceSettings.builder(name).partitions(Integer.parseInt(partitions)).build(), 0, 0));
-        } catch (JedisConnectionException e) {
-            throw new RedisUnavailableException("Redis unavailable: " + e.getMessage(), e);
+        Map<String, String> hash = RedisErrors.call("looking up namespace '" + name + "'",
+                () -> redis.hgetAll(NamespaceKeys.settings(name)));
+        if (!hash.isEmpty()) {
+            return Optional.of(StoredSettings.decode(name, hash));
         }
+        String partitions = RedisErrors.call("looking up namespace '" + name + "'",
+                () -> redis.hget(NamespaceKeys.REGISTRY, name));
+        return partitions == null ? Optional.empty() : Optional.of(new StoredSettings(
+                NamespaceSettings.builder(name).partitions(Integer.parseInt(partitions)).build(), 0, 0));
     }
 
     /**
@@ -118,8 +116,8 @@ public final class NamespaceRegistry {
         if (args.isEmpty()) { // only the partition count, and the same one
             return read(name).orElseThrow(() -> new UnknownNamespaceException(name));
         }
-        List<?> r = (List<?>) scripts.run(Script.UPDATE_NAMESPACE, List.of(bytes(NamespaceKeys.settings(name))), args);
-        if (ScriptStatus.of((Long) r.get(0)) == ScriptStatus.NOT_FOUND) {
+        Reply r = scripts.run(Script.UPDATE_NAMESPACE, List.of(bytes(NamespaceKeys.settings(name))), args);
+        if (r.status(0) == ScriptStatus.NOT_FOUND) {
             if (read(name).isEmpty()) {
                 throw new UnknownNamespaceException(name);
             }
@@ -146,12 +144,12 @@ public final class NamespaceRegistry {
                 args.add(bytes(f.encode(given)));
             }
         }
-        List<?> r = (List<?>) scripts.run(Script.REGISTER_NAMESPACE,
+        Reply r = scripts.run(Script.REGISTER_NAMESPACE,
                 List.of(bytes(NamespaceKeys.REGISTRY), bytes(NamespaceKeys.settings(name))), args);
-        boolean created = (Long) r.get(0) == 1;
+        boolean created = r.flag(0);
         if (r.size() == 2) { // registered by an earlier version with another partition count: nothing written
             throw new SettingsConflictException(name, List.of(new SettingsConflictException.Mismatch(
-                    SettingField.PARTITIONS.setting(), Long.toString((Long) r.get(1)), Integer.toString(given.partitions()))));
+                    SettingField.PARTITIONS.setting(), Long.toString(r.integer(1)), Integer.toString(given.partitions()))));
         }
         StoredSettings stored = StoredSettings.decode(name, hash(r, 2));
         stated.check(stored.settings());
@@ -159,10 +157,10 @@ public final class NamespaceRegistry {
     }
 
     /** The field, value, ... pairs of a reply from index {@code from} on. */
-    private static Map<String, String> hash(List<?> reply, int from) {
+    private static Map<String, String> hash(Reply reply, int from) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = from; i + 1 < reply.size(); i += 2) {
-            out.put(new String((byte[]) reply.get(i), UTF_8), new String((byte[]) reply.get(i + 1), UTF_8));
+            out.put(reply.text(i), reply.text(i + 1));
         }
         return out;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.queue.UnknownNamespaceException;
+import io.seriatim.core.redis.RedisScriptException;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.testkit.RedisExtension;
@@ -15,7 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** Namespace settings stored in Redis: recorded once, authoritative, changed only by update. */
@@ -150,7 +150,8 @@ class NamespaceRegistryTest {
         ScriptRunner scripts = new ScriptRunner(redis.client());
         assertThatThrownBy(() -> scripts.run(Script.UPDATE_NAMESPACE, List.of(bytes(NamespaceKeys.settings("comments"))),
                 List.of(bytes("maxAttempts"), bytes("9"), bytes("partitions"), bytes("8"))))
-                .isInstanceOf(JedisDataException.class).hasMessageContaining("partitions cannot be changed");
+                .isInstanceOf(RedisScriptException.class)
+                .hasMessage("Redis error while running update_namespace.lua: update_namespace: partitions cannot be changed");
         assertThat(hash("comments")).isEqualTo(before);
     }
 

@@ -1,0 +1,170 @@
+package io.seriatim.core.queue;
+
+import static io.seriatim.core.script.Args.num;
+import static io.seriatim.core.script.Args.text;
+import static io.seriatim.core.settings.Check.atLeast;
+
+import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.script.Reply;
+import io.seriatim.core.script.Script;
+import io.seriatim.core.script.ScriptRunner;
+import io.seriatim.core.script.ScriptStatus;
+import io.seriatim.core.settings.NamespaceSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker's side of the queue: claim keys, then ack, renew, fail or release what it holds. Every
+ * call names the lease, and the scripts refuse a stale one.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Leases {
+    private final NamespaceSettings settings;
+    private final NamespaceKeys keys;
+    private final ScriptRunner scripts;
+
+    Leases(NamespaceSettings settings, NamespaceKeys keys, ScriptRunner scripts) {
+        this.settings = settings;
+        this.keys = keys;
+        this.scripts = scripts;
+    }
+
+    Claim claim(int partition, String workerId, int maxKeys, Duration lease, int batch) {
+        atLeast("maxKeys", maxKeys, 1);
+        atLeast("batch", batch, 1);
+        PartitionKeys p = keys.partition(partition);
+        Reply r = scripts.run(Script.CLAIM,
+                List.of(p.ready(), p.leases(), p.owners(), p.fence(), p.attempts(), p.paused(), p.bell()),
+                List.of(p.prefixBytes(), text(workerId), num(maxKeys), num(lease.toMillis()), num(batch)));
+        return readClaim(r, partition, workerId);
+    }
+
+    /**
+     * claim's answer: {nowMs, nextDueMs or -1, n, then n times: key, fence, deadline, headAttempts,
+     * jobCount, jobs...}, or {nowMs, -2, 0} while paused.
+     */
+    private static Claim readClaim(Reply r, int partition, String workerId) {
+        long now = r.integer(0);
+        long nextDue = r.integer(1);
+        if (nextDue == -2) {
+            return new Claim(now, -1, true, List.of());
+        }
+        int granted = r.count(2);
+        List<ClaimedKey> claimed = new ArrayList<>(granted);
+        int i = 3;
+        for (int g = 0; g < granted; g++) {
+            String key = r.text(i);
+            long fence = r.integer(i + 1);
+            long deadline = r.integer(i + 2);
+            int headAttempts = r.count(i + 3);
+            int n = r.count(i + 4);
+            i += 5;
+            List<Job> jobs = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                jobs.add(JobCodec.decode(r.bytes(i + j), key, j == 0 ? headAttempts + 1 : 1));
+            }
+            i += n;
+            claimed.add(new ClaimedKey(new Lease(key, partition, fence, workerId, deadline), jobs));
+        }
+        return new Claim(now, nextDue, false, claimed);
+    }
+
+    AckResult ack(Lease lease, List<Long> jobIds, Duration leaseTime, int batch, int skip) {
+        if (jobIds.isEmpty()) {
+            throw new IllegalArgumentException("ack needs at least one job id");
+        }
+        PartitionKeys p = keys.partition(lease.partition());
+        List<byte[]> a = new ArrayList<>(8 + jobIds.size());
+        a.add(text(lease.key()));
+        a.add(text(lease.workerId()));
+        a.add(num(lease.fence()));
+        a.add(num(leaseTime.toMillis()));
+        a.add(num(batch));
+        a.add(num(skip));
+        a.add(num(settings.fairnessJobs()));
+        a.add(num(settings.fairnessTime().toMillis()));
+        jobIds.forEach(id -> a.add(num(id)));
+        Reply r = scripts.run(Script.ACK,
+                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.queue(lease.key())), a);
+        return readAck(r, lease.key());
+    }
+
+    /** ack's answer: {CONTINUE, deadline, jobs...} or {RELEASED | YIELDED | STALE | HEAD_MISMATCH}. */
+    private static AckResult readAck(Reply r, String key) {
+        ScriptStatus status = r.status(0);
+        if (status != ScriptStatus.CONTINUE) {
+            return new AckResult(status, -1, List.of());
+        }
+        List<Job> next = new ArrayList<>(r.size() - 2);
+        for (int i = 2; i < r.size(); i++) {
+            next.add(JobCodec.decode(r.bytes(i), key, 1));
+        }
+        return new AckResult(status, r.integer(1), next);
+    }
+
+    List<Lease> renew(List<Lease> leases, Duration leaseTime) {
+        Map<List<Object>, List<Lease>> byPartitionAndWorker = new LinkedHashMap<>();
+        for (Lease lease : leases) {
+            // renew.lua takes one worker id per call: group by partition and worker.
+            byPartitionAndWorker.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>())
+                    .add(lease);
+        }
+        List<List<Lease>> groups = new ArrayList<>(byPartitionAndWorker.values());
+        List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
+        for (List<Lease> group : groups) {
+            PartitionKeys p = keys.partition(group.getFirst().partition());
+            List<byte[]> a = new ArrayList<>(2 + 2 * group.size());
+            a.add(text(group.getFirst().workerId()));
+            a.add(num(leaseTime.toMillis()));
+            for (Lease lease : group) {
+                a.add(text(lease.key()));
+                a.add(num(lease.fence()));
+            }
+            calls.add(new ScriptRunner.Call(Script.RENEW, List.of(p.leases(), p.owners()), a));
+        }
+        List<Reply> replies = scripts.runAll(calls);
+        List<Lease> held = new ArrayList<>(leases.size());
+        for (int g = 0; g < groups.size(); g++) {
+            readRenew(replies.get(g), groups.get(g), held);
+        }
+        return held;
+    }
+
+    /** renew's answer: {deadline, then 1 (renewed) or -1 (stale) per lease of the call}. */
+    private static void readRenew(Reply r, List<Lease> group, List<Lease> held) {
+        long deadline = r.integer(0);
+        for (int i = 0; i < group.size(); i++) {
+            if (r.integer(i + 1) == 1) {
+                held.add(group.get(i).withDeadline(deadline));
+            }
+        }
+    }
+
+    FailResult fail(Lease lease, long jobId, String error, boolean retryable, Duration delay) {
+        PartitionKeys p = keys.partition(lease.partition());
+        Reply r = scripts.run(Script.FAIL,
+                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.parked(), p.dlq(), p.stats(), p.bell(),
+                        p.queue(lease.key())),
+                List.of(p.prefixBytes(), text(lease.key()), text(lease.workerId()), num(lease.fence()), num(jobId),
+                        text(error == null ? "" : error), num(retryable ? 1 : 0), num(settings.maxAttempts()),
+                        num(Math.max(0, delay.toMillis())), text(settings.failurePolicy().name())));
+        return readFail(r);
+    }
+
+    /** fail's answer: {RETRY, attempts, readyAtMs}, {DEAD | PARKED, attempts} or {STALE | HEAD_MISMATCH}. */
+    private static FailResult readFail(Reply r) {
+        return new FailResult(r.status(0), r.size() > 1 ? r.count(1) : 0, r.size() > 2 ? r.integer(2) : -1);
+    }
+
+    boolean release(Lease lease) {
+        PartitionKeys p = keys.partition(lease.partition());
+        Reply r = scripts.run(Script.RELEASE, List.of(p.ready(), p.leases(), p.owners(), p.bell()),
+                List.of(text(lease.key()), text(lease.workerId()), num(lease.fence())));
+        return r.status(0) == ScriptStatus.OK; // else STALE
+    }
+}
