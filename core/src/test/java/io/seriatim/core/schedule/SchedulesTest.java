@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.redis.RedisScriptException;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.testkit.RedisExtension;
 import java.time.ZonedDateTime;
@@ -53,8 +54,9 @@ class SchedulesTest {
         String seq = new String(queue.keys().partitionOf("reports").seq(), UTF_8);
         redis.client().set(seq, Long.toString((1L << 43) - 1));
         // The whole text: the same on Redis 6.2 and 7 (see common.lua).
-        assertThatThrownBy(() -> schedules.fire(s, lastTick + 60_000))
-                .hasMessage("ERR the job sequence space of " + seq + " is used up");
+        assertThatThrownBy(() -> schedules.fire(s, lastTick + 60_000)).isInstanceOf(RedisScriptException.class)
+                .hasMessage("Redis error while running schedule_fire.lua: the job sequence space of " + seq
+                        + " is used up");
         assertThat(schedules.list().getFirst().lastTickMs()).as("the tick is not recorded").isEqualTo(lastTick);
         assertThat(queue.inspect("reports", 5).pending()).isZero();
     }
