@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Puts new jobs into Redis: one key's request (enqueue.lua), batches over many keys
- * (enqueue_many.lua, split by {@link EnqueuePlan}, jobs stamped from {@link IdBlocks}) and delayed
- * jobs (enqueue_delayed.lua). Every request is validated before anything is written.
+ * Puts new jobs into Redis: requests to run now (enqueue_many.lua, one key's request being a
+ * batch of one, split into calls and waves by {@link EnqueuePlan}) and delayed jobs
+ * (enqueue_delayed.lua). It stamps every job it sends, with ids from {@link IdBlocks} and
+ * {@link JobCodec#encodeStored}. Every request is validated before anything is written.
  *
  * <p>Thread-safe: its only state is in {@link IdBlocks}.
  */
@@ -40,21 +41,9 @@ final class Enqueuer {
         this.idBlocks = new IdBlocks(scripts, keys);
     }
 
+    /** One key's request is a batch of one: the same script, stamping and dedup. */
     EnqueueResult enqueue(EnqueueRequest request) {
-        validator.check(request);
-        PartitionKeys p = keys.partitionOf(request.key());
-        List<byte[]> k = new ArrayList<>(List.of(p.ready(), p.seq(), p.stats(), p.bell(), p.queue(request.key())));
-        if (request.dedupId() != null) {
-            k.add(p.dedup(request.key(), request.dedupId()));
-        }
-        List<byte[]> a = new ArrayList<>(3 + request.jobs().size());
-        a.add(text(request.key()));
-        a.add(num(p.partition()));
-        a.add(num(settings.dedupWindow().toMillis()));
-        for (NewJob job : request.jobs()) {
-            a.add(JobCodec.encodeBody(job));
-        }
-        return readEnqueue(scripts.run(Script.ENQUEUE, k, a), request, p.partition());
+        return enqueueAll(List.of(request), null, 0, Duration.ZERO).getFirst();
     }
 
     List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, String batchDedupId, int replicas, Duration timeout) {
@@ -99,15 +88,13 @@ final class Enqueuer {
                 throw new NotReplicatedException(got.replicasReached(), replicas, timeout);
             }
             if (!lost.isEmpty() && attempt == STAMP_ATTEMPTS) {
-                throw new RedisUnavailableException("Redis lost the id blocks of this batch " + STAMP_ATTEMPTS
-                        + " times in a row (restarting, failing over or being flushed?): nothing of the affected calls"
-                        + " was written", null);
+                throw idsLostTooOften();
             }
             pending = lost;
         }
     }
 
-    /** Stamps each job with its id (from a block of the partition's ids) and submit time. */
+    /** The call with its jobs stamped from a block of the partition's ids. */
     private ScriptRunner.Call enqueueManyCall(EnqueuePlan.Call call, List<EnqueueRequest> requests, String callDedupId) {
         PartitionKeys pk = keys.partition(call.partition());
         IdBlocks.Range ids = idBlocks.take(call.partition(), call.jobs());
@@ -121,11 +108,9 @@ final class Enqueuer {
         for (int r : call.requests()) {
             EnqueueRequest request = requests.get(r);
             a.add(text(request.key()));
-            a.add(text(request.dedupId() == null ? "" : request.dedupId()));
+            a.add(text(dedupIdOf(request)));
             a.add(num(request.jobs().size()));
-            for (NewJob job : request.jobs()) {
-                a.add(JobCodec.encodeStored(job, JobIds.of(seq++, call.partition()), ids.redisTimeMs()));
-            }
+            seq = stamp(request, call.partition(), seq, ids.redisTimeMs(), a);
         }
         return new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.stats(), pk.bell()), a);
     }
@@ -172,28 +157,59 @@ final class Enqueuer {
         return delayed(request, runAtMs, 0);
     }
 
+    /** As a wave of one call: stamped just before it goes, and again from a new block if Redis lost it. */
     private EnqueueResult delayed(EnqueueRequest request, long runAtMs, long delayMs) {
         validator.check(request);
         PartitionKeys p = keys.partitionOf(request.key());
-        List<byte[]> k = new ArrayList<>(List.of(p.delayed(), p.seq(), p.stats()));
-        if (request.dedupId() != null) {
-            k.add(p.dedup(request.key(), request.dedupId()));
+        int n = request.jobs().size();
+        for (int attempt = 1; ; attempt++) {
+            IdBlocks.Range ids = idBlocks.take(p.partition(), n);
+            List<byte[]> a = new ArrayList<>(8 + n);
+            a.add(p.prefixBytes());
+            a.add(text(request.key()));
+            a.add(text(dedupIdOf(request)));
+            a.add(num(settings.dedupWindow().toMillis()));
+            a.add(num(runAtMs));
+            a.add(num(delayMs));
+            a.add(num(ids.firstSeq()));
+            a.add(num(ids.blockFirst()));
+            stamp(request, p.partition(), ids.firstSeq(), ids.redisTimeMs(), a);
+            Reply r = scripts.run(Script.ENQUEUE_DELAYED, List.of(p.delayed(), p.stats()), a);
+            if (r.status(0) != ScriptStatus.IDS_LOST) {
+                return readEnqueueDelayed(r, request, p.partition());
+            }
+            idBlocks.forget(p.partition());
+            if (attempt == STAMP_ATTEMPTS) {
+                throw idsLostTooOften();
+            }
         }
-        List<byte[]> a = new ArrayList<>(5 + request.jobs().size());
-        a.add(text(request.key()));
-        a.add(num(p.partition()));
-        a.add(num(settings.dedupWindow().toMillis()));
-        a.add(num(runAtMs));
-        a.add(num(delayMs));
-        for (NewJob job : request.jobs()) {
-            a.add(JobCodec.encodeBody(job));
-        }
-        return readEnqueue(scripts.run(Script.ENQUEUE_DELAYED, k, a), request, p.partition());
     }
 
-    /** enqueue and enqueue_delayed answer {status, firstSeq, count, nowMs, ...}. */
-    private static EnqueueResult readEnqueue(Reply r, EnqueueRequest request, int partition) {
+    /** enqueue_delayed's answer: {status, firstSeq, count, nowMs, dueMs}. */
+    private static EnqueueResult readEnqueueDelayed(Reply r, EnqueueRequest request, int partition) {
         return new EnqueueResult(request.key(), partition, r.status(0) == ScriptStatus.DUPLICATE, r.integer(1),
                 r.count(2), r.integer(3));
+    }
+
+    /**
+     * Appends the request's jobs as stored jobs: ids from sequence number {@code seq} on, and the
+     * submit time. Every job Java submits is stamped here (see docs/redis-layout.md, "The stored
+     * job"). Returns the next sequence number.
+     */
+    private static long stamp(EnqueueRequest request, int partition, long seq, long submittedAtMs, List<byte[]> out) {
+        for (NewJob job : request.jobs()) {
+            out.add(JobCodec.encodeStored(job, JobIds.of(seq++, partition), submittedAtMs));
+        }
+        return seq;
+    }
+
+    private static String dedupIdOf(EnqueueRequest request) {
+        return request.dedupId() == null ? "" : request.dedupId();
+    }
+
+    private static RedisUnavailableException idsLostTooOften() {
+        return new RedisUnavailableException("Redis lost the id blocks of this submit " + STAMP_ATTEMPTS
+                + " times in a row (restarting, failing over or being flushed?): nothing of the affected calls was"
+                + " written", null);
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Blocks of job sequence numbers, one per partition, taken from Redis ({@code reserve_ids.lua})
- * so that {@code enqueue_many} gets its jobs with ids and submit times already stamped: stamping
- * in Lua cost Redis more than the enqueue itself.
+ * so that every submit ({@code enqueue_many}, {@code enqueue_delayed}) gets its jobs with ids and
+ * submit times already stamped: stamping in Lua cost Redis more than the enqueue itself.
  *
  * <p>The submit time is the Redis time the block came with, advanced by this process' monotonic
  * clock; a block is used for at most {@link #MAX_AGE_NANOS}, so the stamp stays within about a
@@ -20,8 +20,8 @@ import java.util.List;
  * {@link #MAX_BLOCK}): an idle process wastes few numbers, a busy one asks Redis rarely.
  *
  * <p>Should Redis lose a block (its last writes lost in a restart, a failover, a flush), the
- * counter would hand its numbers out again: {@code enqueue_many} checks the block's marker and
- * refuses such jobs, and the caller {@link #forget forgets} the block and stamps them again.
+ * counter would hand its numbers out again: the submit scripts check the block's marker and
+ * refuse such jobs, and the caller {@link #forget forgets} the block and stamps them again.
  *
  * <p>Thread-safe: callers of one partition queue on its lock, held across the one Redis call
  * that renews a block.

@@ -6,8 +6,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.seriatim.proto.v1.StoredJob;
 
 /**
- * Between {@link NewJob}/{@link Job} and the stored Protobuf bytes. The caller encodes only the
- * body (payload, headers); the enqueue script prepends id and time (see {@code job.proto}).
+ * Between {@link NewJob}/{@link Job} and the stored Protobuf bytes ({@code StoredJob} in
+ * {@code job.proto}). Every job Java submits is stored as {@link #encodeStored} writes it; a job
+ * born inside Redis (a schedule's tick) is sent as its {@link #encodeBody body}, and the script
+ * puts the same id and time fields in front (common.lua {@code new_job}). See
+ * {@code docs/redis-layout.md}, "The stored job".
  */
 public final class JobCodec {
     private JobCodec() {}
@@ -33,7 +36,7 @@ public final class JobCodec {
 
     /**
      * A whole stored job: id and submit time (fields 1 and 2) in front of the body, the same bytes
-     * the enqueue scripts write when they stamp a job themselves.
+     * common.lua's {@code new_job} writes for a job a script stamps itself.
      */
     public static byte[] encodeStored(NewJob job, long id, long submittedAtMs) {
         int head = 2 + CodedOutputStream.computeUInt64SizeNoTag(id) + CodedOutputStream.computeUInt64SizeNoTag(submittedAtMs);

@@ -27,9 +27,8 @@ import java.util.HexFormat;
  * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
 public enum Script {
-    ENQUEUE("enqueue", Memory.GROWS),
     ENQUEUE_MANY("enqueue_many", Memory.GROWS),
-    RESERVE_IDS("reserve_ids", Memory.GROWS), // only for enqueue_many, which a full Redis refuses anyway
+    RESERVE_IDS("reserve_ids", Memory.GROWS), // only for submits, which a full Redis refuses anyway
     CLAIM("claim", Memory.DRAINS),
     ACK("ack", Memory.DRAINS),
     RENEW("renew", Memory.DRAINS),

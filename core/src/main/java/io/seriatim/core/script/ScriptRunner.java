@@ -112,6 +112,10 @@ public final class ScriptRunner {
         if (calls.isEmpty()) {
             return new Replies(List.of(), 0);
         }
+        if (calls.size() == 1 && waitReplicas == 0) {
+            // Nothing behind a lone call can overtake it: no SCRIPT LOAD needed in front.
+            return new Replies(List.of(run(calls.getFirst())), 0);
+        }
         Response<Long> replicas = null;
         List<Response<Object>> replies = new ArrayList<>(calls.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {

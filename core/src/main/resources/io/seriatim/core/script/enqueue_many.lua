@@ -1,7 +1,8 @@
 --[[
-  enqueue_many: enqueue for many keys of one partition in one call: the gateway's batches cost
-  one script call per partition instead of one per key. Each group is what enqueue.lua does for
-  one key, in argument order, with one difference: the caller has already stamped each job's id
+  enqueue_many: appends jobs to the strands of many keys of one partition in one call (every
+  immediate submit, from one key's request to a gateway's batch: one script call per partition,
+  not one per key). Each group is one key's request, applied in argument order: RPUSH its jobs,
+  make the key ready if it was idle, ring the bell. The caller has already stamped each job's id
   and submit time in front of its body (ids from a block it took with reserve_ids, time from
   that block's Redis time), so the jobs go to RPUSH as they came, with no string built per job.
 
@@ -28,10 +29,13 @@
   since). The answer stays a few integers for a call of hundreds of keys: a triple per group
   cost Redis and the gateway more than the enqueue.
 
-  Keeps: the same as enqueue for every group: a key whose list was empty becomes ready; groups
-  of one key are applied in argument order; a live dedup id writes nothing for its group. The
-  call's dedup key holds callFirst (and which of the groups with their own ids were enqueued), so
-  a resend is answered with every original id: one small key per call, not one per group.
+  Keeps: a key with pending jobs is in exactly one of ready / leases / parked. A key's list was
+  empty before its RPUSH exactly when the key was in none of them (the invariant itself), so
+  RPUSH's new length tells whether to add it to ready: no extra look-ups. Groups of one key are
+  applied in argument order, each group's jobs consecutive; a live dedup id writes nothing for
+  its group. The call's dedup key holds callFirst (and which of the groups with their own ids
+  were enqueued), so a resend is answered with every original id: one small key per call, not
+  one per group.
 ]]
 -- @include common.lua
 

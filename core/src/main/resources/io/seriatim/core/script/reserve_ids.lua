@@ -1,6 +1,7 @@
 --[[
   reserve_ids: hands a caller a block of job sequence numbers of one partition, and the Redis
-  time, so that the caller can stamp ids and submit times into jobs itself (enqueue_many).
+  time, so that the caller can stamp ids and submit times into jobs itself (enqueue_many,
+  enqueue_delayed).
   Stamping in Lua cost more Redis time than the enqueue around it (a varint and a string
   concatenation per job); a block is one INCRBY for thousands of jobs.
 
@@ -16,11 +17,11 @@
   the error reply "ERR the job sequence space of <seq> is used up" when the partition's 2^43
   numbers (ids must stay exact in Lua's doubles) are used up.
 
-  Keeps: blocks never overlap, with each other or with the numbers enqueue, enqueue_delayed and
-  schedule_fire take one by one from the same counter: every job id is handed out once. A block
-  is used only while its marker lives: should Redis lose the INCRBY (a restart that lost its
-  last second of AOF everysec, a failover to a replica that lagged, a flush), it loses the
-  marker too, and enqueue_many refuses jobs stamped from that block (IDS_LOST) instead of
+  Keeps: blocks never overlap, with each other or with the numbers schedule_fire takes one by
+  one from the same counter: every job id is handed out once. A block is used only while its
+  marker lives: should Redis lose the INCRBY (a restart that lost its last second of AOF
+  everysec, a failover to a replica that lagged, a flush), it loses the marker too, and
+  enqueue_many and enqueue_delayed refuse jobs stamped from that block (IDS_LOST) instead of
   storing an id that the counter will hand out again.
 ]]
 -- @include common.lua

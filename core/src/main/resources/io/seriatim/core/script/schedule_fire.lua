@@ -6,7 +6,8 @@
   KEYS[7] queue (the key's list)
 
   ARGV[1] prefix  ARGV[2] name  ARGV[3] tickMs  ARGV[4] key  ARGV[5] partition
-  ARGV[6] body    the job's encoded StoredJob body (payload, headers, and a header naming the tick)
+  ARGV[6] body    the job's encoded StoredJob body (payload, headers, and a header naming the tick):
+                  the job is born here, so this script stamps its id and time (common.lua new_job)
 
   Returns {1 ENQUEUED, seq} | {0 OK: already fired (nothing written)} | {-3 NOT_FOUND: schedule gone}
           or the error reply "ERR the job sequence space of <seq> is used up" (nothing written)
@@ -22,10 +23,10 @@ if redis.call('HEXISTS', schedules, name) == 0 then return {-3} end
 local last = tonumber(redis.call('HGET', ticks, name) or '0')
 if tick <= last then return {0} end
 local now = now_ms()
-local s = take_seq(seq, 1) -- first: it may refuse, and the tick must not be recorded then
-if not s then return seq_used_up(seq) end
+local job, s = new_job(seq, partition, now, ARGV[6]) -- first: it may refuse, and the tick must not be recorded then
+if not job then return seq_used_up(seq) end
 redis.call('HSET', ticks, name, tick)
-append_jobs(prefix, key, {id_prefix(s * 1024 + partition) .. '\16' .. varint(now) .. ARGV[6]}, now)
+append_jobs(prefix, key, {job}, now)
 redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
 redis.call('HINCRBY', KEYS[4], 'scheduled', 1)
 return {1, s}

@@ -73,7 +73,7 @@ class EnqueueScriptTest extends QueueTestSupport {
     void enqueueWithLiveDedupIdWritesNothing() {
         EnqueueResult first = queue.enqueue(withDedup("k", "dedup-1", 2));
         EnqueueResult[] again = new EnqueueResult[1];
-        assertChangesNothing(() -> again[0] = queue.enqueue(withDedup("k", "dedup-1", 2)));
+        assertWritesNothing(() -> again[0] = queue.enqueue(withDedup("k", "dedup-1", 2)));
         assertThat(again[0].duplicate()).isTrue();
         assertThat(again[0].jobIds()).as("the original ids").containsExactly(first.jobIds());
     }
@@ -81,7 +81,7 @@ class EnqueueScriptTest extends QueueTestSupport {
     @Test
     void aLiveDedupIdRefusesEvenADifferentBody() {
         EnqueueResult first = queue.enqueue(withDedup("k", "d", 1));
-        assertChangesNothing(() -> assertThat(queue.enqueue(withDedup("k", "d", 3)).jobIds())
+        assertWritesNothing(() -> assertThat(queue.enqueue(withDedup("k", "d", 3)).jobIds())
                 .containsExactly(first.jobIds()));
     }
 
@@ -117,7 +117,8 @@ class EnqueueScriptTest extends QueueTestSupport {
 
     @Test
     void idsOfEveryVarintLengthAreStampedAndReadBack() {
-        // The scripts write the id as a Protobuf varint by hand: one id per length, 1 to 8 bytes.
+        // Ids are Protobuf varints written by hand (JobCodec; ack and fail compare them in Lua):
+        // one id per length, 1 to 8 bytes.
         long[] sequences = {0, 1L << 3, 1L << 11, 1L << 18, 1L << 25, 1L << 32, 1L << 39, (1L << 42) - 2};
         for (long seq : sequences) {
             redis.client().set(queue.keys().partition(0).seq(), Long.toString(seq).getBytes(UTF_8));
@@ -143,12 +144,12 @@ class EnqueueScriptTest extends QueueTestSupport {
         EnqueueRequest one = EnqueueRequest.of("k", new byte[] {1});
         assertChangesNothing(() -> {
             assertThatThrownBy(() -> queue.enqueue(one)).isInstanceOf(RedisScriptException.class)
-                    .hasMessage("Redis error while running enqueue.lua:" + usedUp);
+                    .hasMessage("Redis error while running reserve_ids.lua:" + usedUp);
             assertThatThrownBy(() -> queue.enqueueAll(List.of(one))).isInstanceOf(RedisScriptException.class)
                     .hasMessage("Redis error while running reserve_ids.lua:" + usedUp);
             assertThatThrownBy(() -> queue.enqueueDelayed(one, Duration.ofMinutes(1)))
                     .isInstanceOf(RedisScriptException.class)
-                    .hasMessage("Redis error while running enqueue_delayed.lua:" + usedUp);
+                    .hasMessage("Redis error while running reserve_ids.lua:" + usedUp);
         });
         assertThat(state().queues()).containsOnlyKeys("last");
         assertThat(new String(redis.client().get(queue.keys().partition(0).seq()), UTF_8)).isEqualTo(Long.toString(limit - 1));

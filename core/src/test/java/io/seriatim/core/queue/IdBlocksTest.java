@@ -14,12 +14,12 @@ import redis.clients.jedis.Protocol;
 /** reserve_ids and the blocks enqueueAll stamps its jobs from. */
 class IdBlocksTest extends QueueTestSupport {
     @Test
-    void idsFromBlocksOfManyQueuesAndFromTheScriptsNeverRepeat() {
+    void idsFromBlocksOfManyQueuesNeverRepeat() {
         long seed = System.nanoTime();
         System.out.println("IdBlocksTest seed " + seed);
         Random random = new Random(seed);
         NamespaceSettings.Builder ns = NamespaceSettings.builder("ids").partitions(2);
-        // Three "gateways" with blocks of their own, and the single-key path that stamps in Lua.
+        // Three "gateways" with blocks of their own, and a fourth queue for single requests.
         List<KeyedQueue> gateways = List.of(KeyedQueue.open(redis.client(), ns.build()),
                 KeyedQueue.open(redis.client(), ns.build()), KeyedQueue.open(redis.client(), ns.build()));
         open(ns);
@@ -56,13 +56,31 @@ class IdBlocksTest extends QueueTestSupport {
         redis.client().zrem(p0.ready(), "b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         redis.client().hincrBy(p0.stats(), "pending".getBytes(java.nio.charset.StandardCharsets.UTF_8), -1);
         Set<Long> ids = new HashSet<>();
-        ids.add(queue.enqueue(EnqueueRequest.of("c", new byte[] {3})).jobId(0)); // the counter hands out 2 again
-        // The queue still holds [2, 3] with 3 unused: stamping 3 would collide with the next
-        // single enqueue. enqueue_many refuses the lost block, and the job is stamped anew.
+        // The queue still holds [2, 3] with 3 unused, and the counter hands out 2 and 3 again:
+        // stamping 3 would collide with a later job. enqueue_many refuses the lost block, and c is
+        // stamped anew.
+        ids.add(queue.enqueue(EnqueueRequest.of("c", new byte[] {3})).jobId(0));
         ids.add(queue.enqueueAll(List.of(EnqueueRequest.of("d", new byte[] {4}))).getFirst().jobId(0));
         ids.add(queue.enqueue(EnqueueRequest.of("e", new byte[] {5})).jobId(0));
         assertThat(ids).hasSize(3);
         assertThat(state().queues().get("d")).hasSize(1);
+    }
+
+    @Test
+    void aDelayedSubmitIsNeverStampedFromALostBlockEither() {
+        open();
+        var p0 = queue.keys().partition(0);
+        queue.enqueueAll(List.of(EnqueueRequest.of("a", new byte[] {1}))); // block [1, 1]
+        queue.enqueueAll(List.of(EnqueueRequest.of("b", new byte[] {2}))); // block [2, 3]
+        // Redis loses its last writes, as above: the second reservation and job b.
+        redis.client().set(p0.seq(), "1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        redis.client().del(p0.prefix() + "ids:2");
+        redis.client().del(p0.queue("b"));
+        redis.client().zrem(p0.ready(), "b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        redis.client().hincrBy(p0.stats(), "pending".getBytes(java.nio.charset.StandardCharsets.UTF_8), -1);
+        EnqueueResult later = queue.enqueueDelayed(EnqueueRequest.of("c", new byte[] {3}), java.time.Duration.ofHours(1));
+        assertThat(later.firstSequence()).as("stamped from a new block, not from 3").isEqualTo(2);
+        assertThat(redis.client().zcard(p0.delayed())).isEqualTo(1);
     }
 
     @Test

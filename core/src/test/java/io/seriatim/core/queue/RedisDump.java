@@ -62,8 +62,12 @@ record RedisDump(Map<String, String> entries) {
         }
         Map<String, String> entries = new TreeMap<>();
         for (int i = 0; i < keys.size(); i++) {
+            String content = contents.get(i).get();
+            if (content == null) {
+                continue; // a key with a TTL (an id block's marker, a dedup id) expired since the scan
+            }
             entries.put(text(keys.get(i)), types.get(i).get() + (ttls.get(i).get() >= 0 ? " with TTL " : " ")
-                    + contents.get(i).get());
+                    + content);
         }
         return new RedisDump(entries);
     }
@@ -77,7 +81,7 @@ record RedisDump(Map<String, String> entries) {
         return switch (type) {
             case "string" -> {
                 Response<byte[]> r = pipe.get(key);
-                yield () -> text(r.get());
+                yield () -> r.get() == null ? null : text(r.get());
             }
             case "list" -> {
                 Response<List<byte[]>> r = pipe.lrange(key, 0, -1);

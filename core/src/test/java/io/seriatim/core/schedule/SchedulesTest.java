@@ -4,11 +4,16 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seriatim.core.queue.JobCodec;
+import io.seriatim.core.queue.JobIds;
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.NewJob;
 import io.seriatim.core.redis.RedisScriptException;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.proto.v1.StoredJob;
 import io.seriatim.testkit.RedisExtension;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +64,21 @@ class SchedulesTest {
                         + " is used up");
         assertThat(schedules.list().getFirst().lastTickMs()).as("the tick is not recorded").isEqualTo(lastTick);
         assertThat(queue.inspect("reports", 5).pending()).isZero();
+    }
+
+    @Test
+    void aFiredJobStartsWithTheIdAndTimeBytesJavaWritesForEveryOtherJob() throws Exception {
+        Schedule s = everyMinute("report", "reports");
+        schedules.put(s);
+        assertThat(schedules.fire(s, schedules.list().getFirst().lastTickMs() + 60_000)).isTrue();
+        var p = queue.keys().partitionOf("reports");
+        byte[] stored = redis.client().lindex(p.queue("reports"), 0);
+        StoredJob job = StoredJob.parseFrom(stored);
+        // A job without payload or headers is its id and time fields alone.
+        byte[] prefix = JobCodec.encodeStored(NewJob.of(new byte[0]), job.getId(), job.getSubmittedAtMs());
+        assertThat(Arrays.copyOf(stored, prefix.length)).isEqualTo(prefix);
+        assertThat(JobIds.partition(job.getId())).isEqualTo(p.partition());
+        assertThat(job.getPayload().toStringUtf8()).isEqualTo("tick");
     }
 
     @Test

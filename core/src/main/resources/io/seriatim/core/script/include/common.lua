@@ -66,6 +66,17 @@ local function has_id(stored, id)
   return string.sub(stored, 1, #p) == p
 end
 
+-- Stamps a job that is born inside Redis (schedule_fire: the tick fires in the script), the one
+-- place in Lua that does: takes the partition's next sequence number and writes the id (field 1)
+-- and submit time (field 2, tag 0x10) in front of the encoded body, the bytes JobCodec.encodeStored
+-- writes for every job Java submits. Returns the stored job and its sequence number, or nil
+-- (nothing written) when the sequence space is used up: the caller returns seq_used_up(seqKey).
+local function new_job(seqKey, partition, now, body)
+  local s = take_seq(seqKey, 1)
+  if not s then return nil end
+  return id_prefix(s * 1024 + partition) .. '\16' .. varint(now) .. body, s
+end
+
 -- owners hash values: "fence|grantedAtMs|jobsRun|workerId" (worker id last: it may hold '|').
 local function parse_owner(v)
   if not v then return nil end
