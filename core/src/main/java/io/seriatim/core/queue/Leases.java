@@ -148,8 +148,7 @@ final class Leases {
     FailResult fail(Lease lease, long jobId, String error, boolean retryable, Duration delay) {
         PartitionKeys p = keys.partition(lease.partition());
         Reply r = scripts.run(Script.FAIL,
-                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.parked(), p.dlq(), p.stats(), p.bell(),
-                        p.queue(lease.key())),
+                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.queue(lease.key())),
                 List.of(p.prefixBytes(), text(lease.key()), text(lease.workerId()), num(lease.fence()), num(jobId),
                         text(error == null ? "" : error), num(retryable ? 1 : 0), num(settings.maxAttempts()),
                         num(Math.max(0, delay.toMillis())), text(settings.failurePolicy().name())));

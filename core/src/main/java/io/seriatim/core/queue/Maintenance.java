@@ -34,7 +34,7 @@ final class Maintenance {
         atLeast("limit", limit, 1);
         PartitionKeys p = keys.partition(partition);
         Reply r = scripts.run(Script.SWEEP,
-                List.of(p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.ready(), p.parked(), p.dlq()),
+                List.of(p.leases(), p.owners(), p.attempts(), p.stats(), p.bell()),
                 List.of(p.prefixBytes(), num(limit), num(settings.maxAttempts()), text(settings.failurePolicy().name())));
         return readSweep(r);
     }
@@ -47,7 +47,7 @@ final class Maintenance {
     KeyedQueue.Promoted promoteDue(int partition, int limit) {
         range("limit", limit, 1, 1000);
         PartitionKeys p = keys.partition(partition);
-        Reply r = scripts.run(Script.PROMOTE_DELAYED, List.of(p.delayed(), p.ready(), p.stats(), p.bell()),
+        Reply r = scripts.run(Script.PROMOTE_DELAYED, List.of(p.delayed(), p.stats()),
                 List.of(p.prefixBytes(), num(limit)));
         return readPromoted(r);
     }

@@ -116,7 +116,7 @@ public final class Schedules {
         headers.put(TICK_HEADER, Long.toString(tickMs));
         byte[] body = JobCodec.encodeBody(new NewJob(s.payload(), headers));
         Reply r = scripts.run(Script.SCHEDULE_FIRE,
-                List.of(p.schedules(), p.scheduleTicks(), p.seq(), p.stats(), p.ready(), p.bell(), p.queue(s.key())),
+                List.of(p.schedules(), p.scheduleTicks(), p.seq(), p.stats()),
                 List.of(p.prefixBytes(), text(s.name()), num(tickMs), text(s.key()),
                         num(p.partition()), body));
         return r.status(0) == ScriptStatus.ENQUEUED; // else OK (fired already) or NOT_FOUND

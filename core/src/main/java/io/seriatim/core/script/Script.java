@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Every Redis-side state change of Seriatim: one Lua file per constant, under
  * {@code io/seriatim/core/script/}. Each file's header states its KEYS, ARGV, return values
- * and the invariant it keeps; read it before changing a caller.
+ * and the invariant it keeps; read it before changing a caller. Each constant names its KEYS and
+ * ARGV as the header does ({@code ScriptHeadersTest} compares them) and {@link ScriptRunner}
+ * refuses a call that passes other counts.
  *
  * <p>A line {@code -- @include name.lua} is replaced by {@code include/name.lua} when the source
  * is loaded: Redis scripts cannot import each other, and shared helpers must not be copied by
@@ -27,30 +30,44 @@ import java.util.HexFormat;
  * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
 public enum Script {
-    ENQUEUE_MANY("enqueue_many", Memory.GROWS),
-    RESERVE_IDS("reserve_ids", Memory.GROWS), // only for submits, which a full Redis refuses anyway
-    CLAIM("claim", Memory.DRAINS),
-    ACK("ack", Memory.DRAINS),
-    RENEW("renew", Memory.DRAINS),
-    FAIL("fail", Memory.DRAINS),
-    RELEASE("release", Memory.DRAINS),
-    SWEEP("sweep", Memory.DRAINS),
-    PARK("park", Memory.DRAINS),
-    UNPARK("unpark", Memory.DRAINS),
-    DLQ_REPLAY("dlq_replay", Memory.GROWS), // list entries are bigger than the stream entries it deletes
-    DLQ_PURGE("dlq_purge", Memory.DRAINS),
-    PAUSE("pause", Memory.DRAINS),
-    RESUME("resume", Memory.DRAINS),
-    INSPECT("inspect", Memory.DRAINS),
+    ENQUEUE_MANY("enqueue_many", Memory.GROWS, keys("ready", "stats", "bell"),
+            args("prefix", "dedupTtlMs", "callDedupId", "callFirst", "blockFirst", "groups..")),
+    // only for submits, which a full Redis refuses anyway
+    RESERVE_IDS("reserve_ids", Memory.GROWS, keys("seq"), args("prefix", "count", "markerTtlMs")),
+    CLAIM("claim", Memory.DRAINS, keys("ready", "leases", "owners", "fence", "attempts", "paused", "bell"),
+            args("prefix", "workerId", "maxKeys", "leaseMs", "batch")),
+    ACK("ack", Memory.DRAINS, keys("ready", "leases", "owners", "attempts", "stats", "bell", "queue"),
+            args("key", "workerId", "fence", "leaseMs", "batch", "skip", "budgetJobs", "budgetMs", "jobIds..")),
+    RENEW("renew", Memory.DRAINS, keys("leases", "owners"), args("workerId", "leaseMs", "pairs..")),
+    FAIL("fail", Memory.DRAINS, keys("ready", "leases", "owners", "attempts", "stats", "bell", "queue"),
+            args("prefix", "key", "workerId", "fence", "jobId", "error", "retryable", "maxAttempts", "delayMs",
+                    "policy")),
+    RELEASE("release", Memory.DRAINS, keys("ready", "leases", "owners", "bell"), args("key", "workerId", "fence")),
+    SWEEP("sweep", Memory.DRAINS, keys("leases", "owners", "attempts", "stats", "bell"),
+            args("prefix", "limit", "maxAttempts", "policy")),
+    PARK("park", Memory.DRAINS, keys("ready", "leases", "owners", "parked", "queue"), args("key", "reason")),
+    UNPARK("unpark", Memory.DRAINS, keys("ready", "parked", "attempts", "bell", "queue"), args("key")),
+    // list entries are bigger than the stream entries it deletes
+    DLQ_REPLAY("dlq_replay", Memory.GROWS,
+            keys("dlq", "ready", "leases", "owners", "parked", "attempts", "stats", "bell"),
+            args("prefix", "key", "limit", "toHead", "fromId")),
+    DLQ_PURGE("dlq_purge", Memory.DRAINS, keys("dlq", "stats"), args("key", "limit", "fromId")),
+    PAUSE("pause", Memory.DRAINS, keys("paused"), args()),
+    RESUME("resume", Memory.DRAINS, keys("paused", "bell"), args()),
+    INSPECT("inspect", Memory.DRAINS, keys("ready", "leases", "owners", "attempts", "parked", "queue"),
+            args("key", "peek")),
     // One small hash, once per namespace: a worker must start on a full Redis.
-    REGISTER_NAMESPACE("register_namespace", Memory.DRAINS),
+    REGISTER_NAMESPACE("register_namespace", Memory.DRAINS, keys("registry", "settings"),
+            args("name", "partitions", "insist", "settings..")),
     // Overwrites a few small values: an operator must be able to lower a limit on a full Redis.
-    UPDATE_NAMESPACE("update_namespace", Memory.DRAINS),
-    ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS),
-    PROMOTE_DELAYED("promote_delayed", Memory.DRAINS),
-    SCHEDULE_PUT("schedule_put", Memory.GROWS),
-    SCHEDULE_REMOVE("schedule_remove", Memory.DRAINS),
-    SCHEDULE_FIRE("schedule_fire", Memory.GROWS);
+    UPDATE_NAMESPACE("update_namespace", Memory.DRAINS, keys("settings"), args("changes..")),
+    ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS, keys("delayed", "stats"),
+            args("prefix", "key", "dedupId", "dedupTtlMs", "runAtMs", "delayMs", "firstSeq", "blockFirst", "jobs..")),
+    PROMOTE_DELAYED("promote_delayed", Memory.DRAINS, keys("delayed", "stats"), args("prefix", "limit")),
+    SCHEDULE_PUT("schedule_put", Memory.GROWS, keys("schedules", "ticks"), args("name", "encoded", "last")),
+    SCHEDULE_REMOVE("schedule_remove", Memory.DRAINS, keys("schedules", "ticks"), args("name")),
+    SCHEDULE_FIRE("schedule_fire", Memory.GROWS, keys("schedules", "ticks", "seq", "stats"),
+            args("prefix", "name", "tickMs", "key", "partition", "body"));
 
     /** What a script does to Redis' memory, which decides whether it may run at {@code maxmemory}. */
     public enum Memory {
@@ -68,7 +85,12 @@ public enum Script {
 
     private static final String DIR = "/io/seriatim/core/script/";
 
+    /** Marks the last ARGV name as the rest of the arguments, any number of them ({@code ARGV[9..]}). */
+    private static final String REST = "..";
+
     private final String fileName;
+    private final List<String> keyNames;
+    private final List<String> argNames;
     private final String source;
     private final byte[] sourceBytes;
     private final String sha;
@@ -78,8 +100,10 @@ public enum Script {
     private final String flaggedSha;
     private final byte[] flaggedShaBytes;
 
-    Script(String name, Memory memory) {
+    Script(String name, Memory memory, List<String> keyNames, List<String> argNames) {
         this.fileName = name + ".lua";
+        this.keyNames = keyNames;
+        this.argNames = argNames;
         this.memory = memory;
         this.source = expand(read(DIR + fileName));
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
@@ -91,6 +115,10 @@ public enum Script {
     }
 
     public String fileName() { return fileName; }
+    /** The names of its KEYS, in order, as its header lists them. */
+    public List<String> keyNames() { return keyNames; }
+    /** The names of its ARGV, in order, as its header lists them; a last name ending in ".." takes the rest. */
+    public List<String> argNames() { return argNames; }
     public Memory memory() { return memory; }
     /** The source for Redis before 7.0, without flags. */
     public String source() { return source; }
@@ -104,6 +132,31 @@ public enum Script {
 
     byte[] sourceBytes(boolean flagged) { return flagged ? flaggedSourceBytes : sourceBytes; }
     byte[] shaBytes(boolean flagged) { return flagged ? flaggedShaBytes : shaBytes; }
+
+    /**
+     * Refuses a call whose KEYS or ARGV count is not the header's: a caller that drifted from its
+     * script would otherwise be read by the script as other arguments.
+     */
+    void checkCall(int keyCount, int argCount) {
+        if (keyCount != keyNames.size()) {
+            throw new IllegalArgumentException(fileName + " takes " + keyNames.size() + " KEYS " + keyNames + ", got "
+                    + keyCount);
+        }
+        boolean rest = !argNames.isEmpty() && argNames.getLast().endsWith(REST);
+        int fixed = rest ? argNames.size() - 1 : argNames.size();
+        if (rest ? argCount < fixed : argCount != fixed) {
+            throw new IllegalArgumentException(fileName + " takes " + (rest ? "at least " : "") + fixed + " ARGV "
+                    + argNames + ", got " + argCount);
+        }
+    }
+
+    private static List<String> keys(String... names) {
+        return List.of(names);
+    }
+
+    private static List<String> args(String... names) {
+        return List.of(names);
+    }
 
     private static String expand(String text) {
         StringBuilder out = new StringBuilder(text.length() * 2);

@@ -70,6 +70,7 @@ public final class ScriptRunner {
     }
 
     public Reply run(Script script, List<byte[]> keys, List<byte[]> args) {
+        script.checkCall(keys.size(), args.size());
         byte[] sampleKey = keys.getFirst();
         try {
             try {
@@ -115,6 +116,9 @@ public final class ScriptRunner {
         if (calls.size() == 1 && waitReplicas == 0) {
             // Nothing behind a lone call can overtake it: no SCRIPT LOAD needed in front.
             return new Replies(List.of(run(calls.getFirst())), 0);
+        }
+        for (Call call : calls) { // all before the pipeline: a refused call must not leave the others half sent
+            call.script().checkCall(call.keys().size(), call.args().size());
         }
         Response<Long> replicas = null;
         List<Response<Object>> replies = new ArrayList<>(calls.size());

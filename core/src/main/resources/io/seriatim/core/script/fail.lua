@@ -2,8 +2,9 @@
   fail: records that the holder's head job failed, then retries the key later, dead-letters
   the job (SKIP) or parks the key (PARK).
 
-  KEYS[1] ready  KEYS[2] leases  KEYS[3] owners  KEYS[4] attempts  KEYS[5] parked
-  KEYS[6] dlq    KEYS[7] stats   KEYS[8] bell    KEYS[9] queue (the key's jobs)
+  KEYS[1] ready  KEYS[2] leases  KEYS[3] owners  KEYS[4] attempts  KEYS[5] stats
+  KEYS[6] bell   KEYS[7] queue (the key's jobs)
+  (the parked and dlq keys of the failure policy are reached through the prefix: same slot)
 
   ARGV[1] prefix       `{ns:p}:`
   ARGV[2] key
@@ -30,7 +31,7 @@
 -- @include dead_letter.lua
 
 local ready, leases, owners, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local bell, queue = KEYS[8], KEYS[9]
+local stats, bell, queue = KEYS[5], KEYS[6], KEYS[7]
 local prefix, key, worker, fence = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jobId, why, retryable = tonumber(ARGV[5]), ARGV[6], ARGV[7] == '1'
 local maxAttempts, delay, policy = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10]
@@ -42,13 +43,13 @@ if not head or not has_id(head, jobId) then return {-2} end
 local now = now_ms()
 redis.call('ZREM', leases, key)
 redis.call('HDEL', owners, key)
-redis.call('HINCRBY', KEYS[7], 'failed', 1)
+redis.call('HINCRBY', stats, 'failed', 1)
 local tries = redis.call('HINCRBY', attempts, key, 1)
 
 if retryable and tries < maxAttempts then
   local at = now + delay
   redis.call('ZADD', ready, at, key)
-  redis.call('HINCRBY', KEYS[7], 'retried', 1)
+  redis.call('HINCRBY', stats, 'retried', 1)
   if delay <= 0 then ring(bell) end
   return {20, tries, at}
 end

@@ -3,7 +3,8 @@
   order (and submission order within one millisecond).
 
   KEYS[1] delayed  zset (see enqueue_delayed)
-  KEYS[2] ready    KEYS[3] stats    KEYS[4] bell
+  KEYS[2] stats
+  (the keys' lists, ready and bell are reached through the prefix, as append_jobs does: same slot)
 
   ARGV[1] prefix   `{ns:p}:`
   ARGV[2] limit    most jobs promoted in this call
@@ -19,7 +20,13 @@
 local delayed = KEYS[1]
 local prefix, limit = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
-local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, limit)
+-- One more than the limit, to tell "cut short" from "exactly limit were due" (as sweep does).
+local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, limit + 1)
+local more = 0
+if #due > limit then
+  more = 1
+  due[#due] = nil
+end
 local byKey, order = {}, {}
 for _, member in ipairs(due) do
   local nl = string.find(member, '\n', 9, true)
@@ -32,9 +39,7 @@ for _, key in ipairs(order) do
   append_jobs(prefix, key, byKey[key], now)
 end
 if #due > 0 then
-  redis.call('HINCRBY', KEYS[3], 'delayed', -#due)
-  redis.call('HINCRBY', KEYS[3], 'enqueued', #due)
+  redis.call('HINCRBY', KEYS[2], 'delayed', -#due)
+  redis.call('HINCRBY', KEYS[2], 'enqueued', #due)
 end
-local more = 0
-if #due == limit then more = 1 end
 return {#due, more}

@@ -12,7 +12,7 @@
   ARGV[1] name
   ARGV[2] partitions  the caller's partition count
   ARGV[3] insist      1: ARGV[2] must be the count on record; 0: take the count on record
-  ARGV[4..] the other settings, field, value, ..., as the hash holds them
+  ARGV[4..] settings  the other settings, field, value, ..., as the hash holds them
 
   Returns {created, partitions, field, value, ...}: created is 1 when this call recorded the
   settings, else 0; partitions is the count on record; then the settings hash (HGETALL),

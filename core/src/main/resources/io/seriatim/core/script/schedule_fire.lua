@@ -2,8 +2,8 @@
   schedule_fire: turns one tick of a schedule into a job of its key, exactly once however many
   sweepers try (and after a sweeper restart): only a tick later than the last one fired counts.
 
-  KEYS[1] schedules  KEYS[2] ticks  KEYS[3] seq  KEYS[4] stats  KEYS[5] ready  KEYS[6] bell
-  KEYS[7] queue (the key's list)
+  KEYS[1] schedules  KEYS[2] ticks  KEYS[3] seq  KEYS[4] stats
+  (the key's list, ready and bell are reached through the prefix, as append_jobs does: same slot)
 
   ARGV[1] prefix  ARGV[2] name  ARGV[3] tickMs  ARGV[4] key  ARGV[5] partition
   ARGV[6] body    the job's encoded StoredJob body (payload, headers, and a header naming the tick):

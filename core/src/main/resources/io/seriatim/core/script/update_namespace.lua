@@ -4,8 +4,8 @@
 
   KEYS[1] settings  hash  `{seriatim:namespaces}:settings:<name>`
 
-  ARGV[1..] the settings to change, field, value, ..., as the hash holds them; never
-            `partitions` (the caller checks every value)
+  ARGV[1..] changes  the settings to change, field, value, ..., as the hash holds them; never
+                     `partitions` (the caller checks every value)
 
   Returns {0 OK, field, value, ...}  the settings hash after the change (HGETALL), with
                                      updatedAtMs set to now

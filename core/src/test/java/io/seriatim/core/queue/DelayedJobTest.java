@@ -68,6 +68,14 @@ class DelayedJobTest extends QueueTestSupport {
     }
 
     @Test
+    void aPromotionThatTakesExactlyItsLimitSaysThereIsNoMore() {
+        for (int i = 0; i < 3; i++) {
+            queue.enqueueAt(EnqueueRequest.of("k" + i, new byte[1]), 1);
+        }
+        assertThat(queue.promoteDue(0, 3)).as("no due job is left").isEqualTo(new KeyedQueue.Promoted(3, false));
+    }
+
+    @Test
     void aDelayedSubmitIsDeduplicatedLikeAnyOther() {
         EnqueueRequest r = new EnqueueRequest("k", List.of(NewJob.of(new byte[1])), "once");
         EnqueueResult first = queue.enqueueDelayed(r, Duration.ofMinutes(5));
