@@ -20,23 +20,20 @@ public final class JobCodec {
     private static final byte ID_TAG = 1 << 3; // field 1, varint
     private static final byte TIME_TAG = 2 << 3; // field 2, varint
 
-    /**
-     * The stored body of a job: its payload and headers as {@code StoredJob} fields 3 and 4. A job
-     * without headers, the common case, is written by hand: one exact-size array and one copy
-     * (the builder cost two copies and a map per job on the gateway's hot path).
-     */
+    /** The stored body of a job: its payload and headers as {@code StoredJob} fields 3 and 4. */
     public static byte[] encodeBody(NewJob job) {
+        StoredJob.Builder b = StoredJob.newBuilder().setPayload(ByteString.copyFrom(job.payload()));
         if (!job.headers().isEmpty()) {
-            return encodeBody(ByteString.copyFrom(job.payload()), job.headers());
+            b.putAllHeaders(job.headers());
         }
-        byte[] out = new byte[payloadFieldSize(job.payload())];
-        putPayloadField(out, 0, job.payload());
-        return out;
+        return b.build().toByteArray();
     }
 
     /**
      * A whole stored job: id and submit time (fields 1 and 2) in front of the body, the same bytes
-     * common.lua's {@code new_job} writes for a job a script stamps itself.
+     * common.lua's {@code new_job} writes for a job a script stamps itself. A job without headers,
+     * the common case, is written by hand: one exact-size array and one copy (the builder cost two
+     * copies and a map per job on the gateway's hot path).
      */
     public static byte[] encodeStored(NewJob job, long id, long submittedAtMs) {
         int head = 2 + CodedOutputStream.computeUInt64SizeNoTag(id) + CodedOutputStream.computeUInt64SizeNoTag(submittedAtMs);
@@ -73,15 +70,6 @@ public final class JobCodec {
         }
         out[pos++] = (byte) value;
         return pos;
-    }
-
-    /** The same from a payload already held as a ByteString, through the Protobuf builder. */
-    public static byte[] encodeBody(ByteString payload, java.util.Map<String, String> headers) {
-        StoredJob.Builder b = StoredJob.newBuilder().setPayload(payload);
-        if (!headers.isEmpty()) {
-            b.putAllHeaders(headers);
-        }
-        return b.build().toByteArray();
     }
 
     public static Job decode(byte[] stored, String key, int attempt) {

@@ -26,7 +26,7 @@ import java.util.List;
  * {@link Memory#DRAINS drainer} (claim, ack, renew, fail, sweep, ...: these must keep working
  * when Redis is full, since draining is what frees memory; also registering a namespace, one
  * small hash, so that a worker can start on a full Redis). Redis 7 takes this as a script flag, in a {@code #!lua} first
- * line ({@link #flaggedSourceBytes()}); Redis 6.2 knows no flags, and runs the plain source,
+ * line ({@link #flaggedSha()}); Redis 6.2 knows no flags, and runs the plain source,
  * where a drainer's first memory-growing write (a lease's ZADD) may be refused at the limit.
  */
 public enum Script {
@@ -95,7 +95,6 @@ public enum Script {
     private final byte[] sourceBytes;
     private final String sha;
     private final byte[] shaBytes;
-    private final Memory memory;
     private final byte[] flaggedSourceBytes;
     private final String flaggedSha;
     private final byte[] flaggedShaBytes;
@@ -104,7 +103,6 @@ public enum Script {
         this.fileName = name + ".lua";
         this.keyNames = keyNames;
         this.argNames = argNames;
-        this.memory = memory;
         this.source = expand(read(DIR + fileName));
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
         this.sha = sha1(sourceBytes);
@@ -119,16 +117,11 @@ public enum Script {
     public List<String> keyNames() { return keyNames; }
     /** The names of its ARGV, in order, as its header lists them; a last name ending in ".." takes the rest. */
     public List<String> argNames() { return argNames; }
-    public Memory memory() { return memory; }
     /** The source for Redis before 7.0, without flags. */
     public String source() { return source; }
-    public byte[] sourceBytes() { return sourceBytes; }
     public String sha() { return sha; }
-    public byte[] shaBytes() { return shaBytes; }
-    /** The source for Redis 7.0 and later: a {@code #!lua} line with the memory flag, then {@link #source()}. */
-    public byte[] flaggedSourceBytes() { return flaggedSourceBytes; }
+    /** The SHA-1 of the source for Redis 7.0 and later: a {@code #!lua} line with the memory flag, then {@link #source()}. */
     public String flaggedSha() { return flaggedSha; }
-    public byte[] flaggedShaBytes() { return flaggedShaBytes; }
 
     byte[] sourceBytes(boolean flagged) { return flagged ? flaggedSourceBytes : sourceBytes; }
     byte[] shaBytes(boolean flagged) { return flagged ? flaggedShaBytes : shaBytes; }

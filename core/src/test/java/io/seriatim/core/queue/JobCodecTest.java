@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class JobCodecTest {
     @Test
-    void aBodyWrittenByHandIsTheBytesProtobufWrites() throws Exception {
+    void aPayloadWrittenByHandIsTheBytesProtobufWrites() throws Exception {
         long seed = System.nanoTime();
         System.out.println("JobCodecTest seed " + seed);
         Random random = new Random(seed);
@@ -18,10 +18,10 @@ class JobCodecTest {
         for (int len : new int[] {0, 1, 127, 128, 129, 16_383, 16_384, 2_097_151, 2_097_152}) {
             byte[] payload = new byte[len];
             random.nextBytes(payload);
-            byte[] body = JobCodec.encodeBody(NewJob.of(payload));
-            assertThat(body).as("payload of %d bytes", len)
-                    .isEqualTo(StoredJob.newBuilder().setPayload(ByteString.copyFrom(payload)).build().toByteArray());
-            assertThat(StoredJob.parseFrom(body).getPayload().toByteArray()).isEqualTo(payload);
+            byte[] stored = JobCodec.encodeStored(NewJob.of(payload), 1025, 7);
+            assertThat(stored).as("payload of %d bytes", len).isEqualTo(StoredJob.newBuilder().setId(1025)
+                    .setSubmittedAtMs(7).setPayload(ByteString.copyFrom(payload)).build().toByteArray());
+            assertThat(StoredJob.parseFrom(stored).getPayload().toByteArray()).isEqualTo(payload);
         }
     }
 
