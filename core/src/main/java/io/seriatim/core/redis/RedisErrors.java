@@ -29,6 +29,13 @@ public final class RedisErrors {
 
     /** What Redis 7 appends to an error raised inside a script: noise for the reader. */
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile(" ?script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
+    /**
+     * What Redis 6.2 puts in front of the error of a command a script called ("ERR Error running
+     * script (call to f_<sha>): @user_script:16: WRONGTYPE ..."), once more with a dash for OOM:
+     * without it, the answer would not start with its code on 6.2.
+     */
+    private static final Pattern SCRIPT_PREFIX = Pattern.compile(
+            "^(?:ERR )?Error running script \\(call to f_[0-9a-f]{40}\\): @user_script: ?\\d+: (?:@user_script: ?\\d+: )?-?");
 
     /**
      * Runs one plain Redis call (or pipeline), translating its failure.
@@ -49,7 +56,7 @@ public final class RedisErrors {
     }
 
     private static RedisException translate(String during, JedisException e, boolean script) {
-        String answer = String.valueOf(e.getMessage());
+        String answer = withoutScriptFrame(String.valueOf(e.getMessage()));
         // Jedis raises JedisDataException for an error reply and JedisValidationException before it
         // sends; anything else means no answer came.
         boolean noAnswer = !(e instanceof JedisDataException) && !(e instanceof JedisValidationException);
@@ -65,9 +72,13 @@ public final class RedisErrors {
         return space < 0 ? answer : answer.substring(0, space);
     }
 
-    /** Redis' answer without the generic "ERR" code and the script's SHA. */
+    /** Redis' answer without the script's SHA and line, which 6.2 and 7 write differently. */
+    private static String withoutScriptFrame(String answer) {
+        return SCRIPT_SUFFIX.matcher(SCRIPT_PREFIX.matcher(answer).replaceFirst("")).replaceFirst("");
+    }
+
+    /** The answer without the generic "ERR" code. */
     private static String readable(String answer) {
-        String text = SCRIPT_SUFFIX.matcher(answer).replaceFirst("");
-        return text.startsWith("ERR ") ? text.substring(4) : text;
+        return answer.startsWith("ERR ") ? answer.substring(4) : answer;
     }
 }

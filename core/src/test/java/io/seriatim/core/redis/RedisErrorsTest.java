@@ -64,6 +64,21 @@ class RedisErrorsTest {
     }
 
     @Test
+    void aCommandsErrorInsideAScriptReadsTheSameOnRedis62() {
+        String sha = "4c6401c66f4fe6a92e9509c98e2ae7519f45e385";
+        assertThat(RedisErrors.ofScript("reserve_ids.lua", new JedisDataException("ERR Error running script (call to f_" + sha
+                + "): @user_script:78: @user_script: 78: -OOM command not allowed when used memory > 'maxmemory'.")))
+                .isExactlyInstanceOf(RedisUnavailableException.class)
+                .hasMessage("Redis unavailable while running reserve_ids.lua: OOM command not allowed when used memory"
+                        + " > 'maxmemory'.");
+        assertThat(RedisErrors.ofScript("dlq_purge.lua", new JedisDataException("ERR Error running script (call to f_" + sha
+                + "): @user_script:16: WRONGTYPE Operation against a key holding the wrong kind of value")))
+                .isExactlyInstanceOf(RedisScriptException.class)
+                .hasMessage("Redis error while running dlq_purge.lua: WRONGTYPE Operation against a key holding the"
+                        + " wrong kind of value");
+    }
+
+    @Test
     void anyOtherErrorOfAPlainCommandIsARedisException() {
         assertThat(fromCall("reading x", new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value")))
                 .isExactlyInstanceOf(RedisException.class)
