@@ -1,6 +1,7 @@
 package io.seriatim.cli;
 
 import io.seriatim.client.SubmitException;
+import io.seriatim.core.redis.RedisException;
 import io.seriatim.core.redis.RedisUnavailableException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -58,6 +59,7 @@ final class Errors {
         String unavailable = redisUnavailable(e, redis);
         String usage = unavailable == null ? userMistake(e, redis) : null;
         SubmitException gateway = unavailable == null && usage == null ? gatewayRefusal(e) : null;
+        RedisException refused = unavailable == null && usage == null && gateway == null ? redisRefusal(e) : null;
         int code;
         if (gateway != null && gateway.code() == SubmitException.Code.UNREACHABLE) {
             err.println("seriatim: " + gateway.getMessage() + ": check that a gateway runs there and that --gateway names it");
@@ -65,6 +67,11 @@ final class Errors {
         } else if (gateway != null) {
             err.println("seriatim: " + gateway.getMessage());
             code = ExitCode.USAGE;
+        } else if (refused != null) {
+            // Redis answered and refused this operation (a script's refusal, a key of the wrong type):
+            // the command ran and the answer is no.
+            err.println("seriatim: " + refused.getMessage());
+            code = ExitCode.FAILED;
         } else if (unavailable != null) {
             err.println("seriatim: " + unavailable + ": check that Redis runs there and that --redis (or SERIATIM_REDIS) names it");
             code = ExitCode.REDIS_UNAVAILABLE;
@@ -78,6 +85,16 @@ final class Errors {
         }
         err.flush();
         return code;
+    }
+
+    /** Redis's refusal of an operation, as core's RedisErrors words it; null if {@code e} is none. */
+    private static RedisException redisRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisException r && !(t instanceof RedisUnavailableException)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The client's refusal to start when the gateway cannot be reached or refuses this producer; null otherwise. */
@@ -99,6 +116,14 @@ final class Errors {
      */
     static String redisUnavailable(Throwable e, String address) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisUnavailableException && t.getCause() != null) {
+                // core's wrap names what it was doing; the reason and the kind are in Jedis' cause,
+                // which may also show a mistake (a Cluster address naming a single server).
+                String deeper = redisUnavailable(t.getCause(), address);
+                if (deeper != null || userMistake(t.getCause(), address) != null) {
+                    return deeper;
+                }
+            }
             boolean notYet = t instanceof JedisDataException && !(t instanceof JedisAccessControlException)
                     && t.getMessage() != null && NOT_YET.stream().anyMatch(t.getMessage()::startsWith);
             // A Cluster client that got an error reply from a seed node reached a server: see userMistake.

@@ -111,6 +111,14 @@ class CommandErrorsTest {
     }
 
     @Test
+    void redisRefusingAnOperationIsOneLineAndANo() {
+        io.seriatim.core.queue.KeyedQueue.open(redis.client(),
+                io.seriatim.core.settings.NamespaceSettings.builder("clobbered").build());
+        redis.client().set("{clobbered:0}:ready", "not a zset");
+        assertOneLine(run("stats", "-n", "clobbered", "--redis", live()), ExitCode.FAILED, "WRONGTYPE");
+    }
+
+    @Test
     void aPortOutOfRangeIsRefused() {
         assertOneLine(run("gateway", "--redis", live(), "--port", "70000"), ExitCode.USAGE, "port must be in [0, 65535], got 70000");
         assertOneLine(run("worker", "--redis", live(), "--metrics-port", "70000"), ExitCode.USAGE,
