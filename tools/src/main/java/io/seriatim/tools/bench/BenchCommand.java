@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", description = "deploy (all of: deploy-dense, deploy-dense-preloaded, deploy-sparse, "
             + "deploy-sparse-preloaded, deploy-paced-10k, deploy-paced-50k, deploy-sleep, deploy-mixed); lab (all of: "
             + "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, "
-            + "latency, mixed, claim) (default: all)")
+            + "latency, mixed, claim) (default: all). With --bullmq or --kafka a name also selects those systems' rows of it "
+            + "(drain: bullmq-drain, kafka-drain, kafka-drain-plain); bullmq or kafka selects all of theirs (kafka: dense, drain, "
+            + "sparse, paced, sleep, mixed); lab includes BullMQ's, deploy Kafka's")
     List<String> only;
 
     @Option(names = "--workers", defaultValue = "2", description = "worker processes in the deploy-* scenarios (default ${DEFAULT-VALUE})")
@@ -60,6 +63,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bullmq-dir", description = "where benchmarks/bullmq is (default: found from the jar or the current directory)")
     Path bullmqDir;
+
+    @Option(names = "--kafka", description = "also run Kafka 3.9 with Confluent's parallel-consumer (KEY order, concurrency 256) "
+            + "and the plain consumer (benchmarks/kafka: a broker of its own; the first run downloads Kafka's jars) in the "
+            + "deployment scenarios' shapes, in this same run, for the ratios")
+    boolean kafka;
+
+    @Option(names = "--kafka-dir", description = "where benchmarks/kafka is (default: found from the jar or the current directory)")
+    Path kafkaDir;
 
     @Option(names = "--write", description = "also write the results as a Markdown table to this file")
     Path write;
@@ -115,15 +126,31 @@ public final class BenchCommand implements Callable<Integer> {
             all.put("bullmq-mixed", () -> BullMqRun.run(dir, "mixed", "--queues", quick ? "50" : "1000",
                     "--seconds", quick ? "2" : "10"));
         }
+        if (kafka) {
+            Path dir = kafkaDir != null ? kafkaDir : KafkaRun.locate();
+            // The deployment bench's shapes (run.sh's defaults; --quick its tiny sizes). Each run is
+            // a new broker and JVM, measured twice in them: the fresh pass, then the warm one.
+            String[] size = quick ? new String[] {"--quick"} : new String[0];
+            all.put("kafka-dense", () -> KafkaRun.run(dir, "dense", "dense", size));
+            all.put("kafka-drain", () -> KafkaRun.run(dir, "drain", "drain", size));
+            all.put("kafka-drain-plain", () -> KafkaRun.plain(dir, "drain", size));
+            all.put("kafka-sparse", () -> KafkaRun.run(dir, "sparse", "sparse", size));
+            all.put("kafka-paced-10k", () -> KafkaRun.run(dir, "paced@" + (quick ? 1000 : 10_000) + "/s", "paced",
+                    with(size, "--rate", quick ? "1000" : "10000")));
+            all.put("kafka-paced-50k", () -> KafkaRun.run(dir, "paced@" + (quick ? 2000 : 50_000) + "/s", "paced",
+                    with(size, "--rate", quick ? "2000" : "50000", "--seconds", quick ? "2" : "20")));
+            all.put("kafka-sleep", () -> KafkaRun.run(dir, "sleep-1ms", "sleep", size));
+            all.put("kafka-mixed", () -> KafkaRun.run(dir, "mixed", "mixed", size));
+        }
         List<String> deployNames = DeploymentBench.names();
         if (only != null) {
             List<String> unknown = only.stream().filter(name -> !name.equals("lab") && !name.equals("deploy")
-                    && !deployNames.contains(name) && all.keySet().stream().noneMatch(
-                    k -> k.equals(name) || k.replaceFirst("-.*", "").equals(name) || k.equals("bullmq-" + name))).toList();
+                    && !deployNames.contains(name) && all.keySet().stream().noneMatch(k -> selects(name, k))).toList();
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown scenario(s) " + unknown
                         + "; known: deploy (" + String.join(", ", deployNames)
-                        + "), lab (redis, drain, submit, enqueue, sleep, latency, mixed, claim)");
+                        + "), lab (redis, drain, submit, enqueue, sleep, latency, mixed, claim)"
+                        + (bullmq || kafka ? ", bullmq, kafka and the names after them in " + all.keySet() : ""));
             }
         }
         boolean allOk = true;
@@ -138,21 +165,24 @@ public final class BenchCommand implements Callable<Integer> {
             deployTable = deployment.table();
         }
         List<String> lines = new ArrayList<>();
+        List<String> others = new ArrayList<>();
         for (var e : all.entrySet()) {
-            String family = e.getKey().replaceFirst("-.*", "");
+            // Another system's runs are processes of their own (run.sh starts them anew each time): no
+            // child JVM for them, no warm-up runs (which would warm nothing the next run keeps), and
+            // a table of their own, apart from the one-JVM lab's.
+            boolean external = e.getKey().matches("(bullmq|kafka)-.*");
             if (only != null && exact && !only.contains(e.getKey())) {
                 continue;
             }
-            if (only != null && !only.contains("lab") && !only.contains(e.getKey()) && !only.contains(family)
-                    && !(e.getKey().startsWith("bullmq-") && only.contains(e.getKey().substring(7)))) {
+            if (only != null && only.stream().noneMatch(name -> selects(name, e.getKey()))) {
                 continue;
             }
-            if (!quick && !sameJvm) {
+            if (!quick && !sameJvm && !external) {
                 boolean ok = inFreshJvm(e.getKey(), lines, out);
                 allOk &= ok;
                 continue;
             }
-            for (int i = 0; i < (quick ? 0 : warmups); i++) {
+            for (int i = 0; i < (quick || external ? 0 : warmups); i++) {
                 Result r = e.getValue().once();
                 out.printf("  %s warm-up %d: %s%s%n", r.scenario(), i + 1, r.figures(), r.ok() ? "" : "  FAILED: " + r.note());
                 out.flush();
@@ -169,12 +199,13 @@ public final class BenchCommand implements Callable<Integer> {
             allOk &= ok;
             Map<String, Double> medians = new TreeMap<>();
             for (String figure : results.getFirst().figures().keySet()) {
-                List<Double> values = results.stream().map(r -> r.figures().get(figure)).sorted().toList();
+                // A failed run of another system has no figures at all.
+                List<Double> values = results.stream().map(r -> r.figures().get(figure)).filter(Objects::nonNull).sorted().toList();
                 medians.put(figure, values.get(values.size() / 2));
             }
             String line = String.format("| %s | %s | %d | %s | %s |", results.getFirst().scenario(), format(medians), n,
                     ok ? "yes" : "**NO**", results.getLast().note());
-            lines.add(line);
+            (external ? others : lines).add(line);
             out.println(line);
             out.flush();
         }
@@ -194,6 +225,15 @@ public final class BenchCommand implements Callable<Integer> {
             out.print(labHeader);
             lines.forEach(out::println);
         }
+        String othersTitle = "Other systems on this machine in the same run (each run its own server and processes; "
+                + "kafka: fresh = first pass, plain = second):";
+        if (!quick && others.size() > 1) {
+            out.println();
+            out.println(othersTitle);
+            out.println();
+            out.print(labHeader);
+            others.forEach(out::println);
+        }
         if (write != null) {
             StringBuilder md = new StringBuilder("Measured " + LocalDate.now() + " with `./seriatim bench"
                     + (quick ? " --quick" : " --runs " + n + " --warmups " + warmups)
@@ -207,6 +247,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!lines.isEmpty()) {
                 md.append("One JVM (lab; `--warmups` unrecorded runs first):\n\n").append(labHeader)
                         .append(String.join("\n", lines)).append("\n");
+            }
+            if (!others.isEmpty()) {
+                md.append("\n").append(othersTitle).append("\n\n").append(labHeader).append(String.join("\n", others)).append("\n");
             }
             Files.writeString(write, md.toString());
         }
@@ -246,6 +289,24 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(table);
         }
+    }
+
+    /**
+     * Whether {@code --scenario name} selects the entry {@code key}: its name or its family (claim
+     * selects claim-large), or those of the name after another system's prefix (drain selects
+     * bullmq-drain, kafka-drain and kafka-drain-plain; kafka selects every kafka-*). lab selects
+     * BullMQ's rows too, as before; deploy selects Kafka's, which have the deployment bench's shapes.
+     */
+    private static boolean selects(String name, String key) {
+        String own = key.replaceFirst("^(bullmq|kafka)-", "");
+        return name.equals(key) || name.equals(key.replaceFirst("-.*", "")) || name.equals(own)
+                || name.equals(own.replaceFirst("-.*", "")) || name.equals(key.startsWith("kafka-") ? "deploy" : "lab");
+    }
+
+    private static String[] with(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static String format(Map<String, Double> figures) {
