@@ -234,6 +234,18 @@ public final class BenchCommand implements Callable<Integer> {
             out.print(labHeader);
             others.forEach(out::println);
         }
+        // Not in a child JVM (--exact): its one row pairs with nothing, and its parent reads every
+        // "| " line it writes as a row.
+        List<String> rows = new ArrayList<>(lines);
+        rows.addAll(others);
+        List<String> ratios = exact ? List.of() : Ratios.of(rows);
+        String ratioTable = ratios.isEmpty() ? "" : "Ratios from this run (Seriatim's figure ÷ the other system's):\n\n"
+                + "| rows | figure | ratio |\n| --- | --- | --- |\n" + String.join("\n", ratios) + "\n";
+        if (!ratios.isEmpty()) {
+            out.println();
+            out.print(ratioTable);
+            out.flush();
+        }
         if (write != null) {
             StringBuilder md = new StringBuilder("Measured " + LocalDate.now() + " with `./seriatim bench"
                     + (quick ? " --quick" : " --runs " + n + " --warmups " + warmups)
@@ -250,6 +262,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (!others.isEmpty()) {
                 md.append("\n").append(othersTitle).append("\n\n").append(labHeader).append(String.join("\n", others)).append("\n");
+            }
+            if (!ratios.isEmpty()) {
+                md.append("\n").append(ratioTable);
             }
             Files.writeString(write, md.toString());
         }
