@@ -236,7 +236,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // Not in a child JVM (--exact): its one row pairs with nothing, and its parent reads every
         // "| " line it writes as a row.
-        List<String> rows = new ArrayList<>(lines);
+        List<String> rows = new ArrayList<>(deployTable);
+        rows.addAll(lines);
         rows.addAll(others);
         List<String> ratios = exact ? List.of() : Ratios.of(rows);
         String ratioTable = ratios.isEmpty() ? "" : "Ratios from this run (Seriatim's figure ÷ the other system's):\n\n"
