@@ -55,6 +55,7 @@ final class BatchEnqueuer {
         this.metrics = metrics;
     }
 
+    @SuppressWarnings("try") // the resource times the block: its close is the point
     SubmitResults enqueue(SubmitBatch batch) {
         int n = batch.getJobsCount();
         metrics.batchSizes.update(n);

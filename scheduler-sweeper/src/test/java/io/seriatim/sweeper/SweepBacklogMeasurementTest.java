@@ -26,6 +26,7 @@ class SweepBacklogMeasurementTest {
     static final RedisExtension redis = new RedisExtension(List.of("--appendonly", "no"));
 
     @Test
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     void oneBoundedSweepCallOnA100kBacklog() {
         KeyedQueue q = KeyedQueue.open(redis.client(), NamespaceSettings.builder("backlog").build());
         List<EnqueueRequest> batch = new ArrayList<>();
@@ -49,7 +50,7 @@ class SweepBacklogMeasurementTest {
             long micros = 0;
             for (Object entry : log) {
                 List<?> e = (List<?>) entry;
-                String cmd = new String((byte[]) ((List<?>) e.get(3)).getFirst()).toLowerCase();
+                String cmd = new String((byte[]) ((List<?>) e.get(3)).getFirst(), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
                 if (cmd.startsWith("eval")) {
                     micros = Math.max(micros, (Long) e.get(2));
                 }

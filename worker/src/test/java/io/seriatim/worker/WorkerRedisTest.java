@@ -51,6 +51,7 @@ class WorkerRedisTest extends WorkerTestSupport {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     void drainingCostsFewScriptCallsPerJob() {
         NamespaceSettings ns = NamespaceSettings.builder("cost").fairnessJobs(0).fairnessTime(Duration.ZERO).build();
         KeyedQueue queue = KeyedQueue.open(redis.client(), ns);

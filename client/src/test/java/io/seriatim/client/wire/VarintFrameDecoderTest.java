@@ -34,7 +34,7 @@ class VarintFrameDecoderTest {
         VarintFrameDecoder decoder = new VarintFrameDecoder(100);
         EmbeddedChannel ch = new EmbeddedChannel(decoder);
         ch.writeInbound(bytes(2, 'a'));
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         assertThat(decoder.midFrame()).isTrue();
         ch.writeInbound(bytes('b', 1, 'c', 0));
         assertThat(text(ch.readInbound())).isEqualTo("ab");
@@ -60,7 +60,7 @@ class VarintFrameDecoderTest {
                 .isInstanceOf(TooLongFrameException.class)
                 .hasMessage("frame of 2147483647 bytes is over the limit of 100");
         ch.writeInbound(bytes(1, 'a'));
-        assertThat((Object) ch.readInbound()).as("no frame boundaries after a bad prefix").isNull();
+        assertThat(ch.<Object>readInbound()).as("no frame boundaries after a bad prefix").isNull();
         assertThat(decoder.midFrame()).isFalse();
     }
 

@@ -100,6 +100,7 @@ final class Inspection {
         return responses.stream().mapToLong(Response::get).sum();
     }
 
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and offers no TIME of its own
     long redisTimeMs() {
         List<?> t = scripts.command("reading the Redis clock", redis -> (List<?>) redis.sendCommand(Protocol.Command.TIME));
         // TIME answers {seconds, microseconds}.

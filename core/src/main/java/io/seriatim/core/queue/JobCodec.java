@@ -65,7 +65,7 @@ public final class JobCodec {
 
     private static int putVarint(byte[] out, int pos, long value) {
         while ((value & ~0x7FL) != 0) {
-            out[pos++] = (byte) (value & 0x7F | 0x80);
+            out[pos++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;
         }
         out[pos++] = (byte) value;

@@ -77,7 +77,7 @@ public final class JobValidator {
         if (headers.size() > settings.maxHeaders()) {
             throw new InvalidJobException(headers.size() + " headers, over the limit of " + settings.maxHeaders());
         }
-        long stored = job.payload().length + STORED_OVERHEAD_BYTES;
+        long stored = (long) job.payload().length + STORED_OVERHEAD_BYTES;
         for (var h : headers.entrySet()) {
             if (h.getKey().isEmpty()) {
                 throw new InvalidJobException("header names must not be empty");
@@ -93,7 +93,7 @@ public final class JobValidator {
     private static boolean hasControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogate(s, i)) {
+            if (Character.isISOControl(c) || (Character.isSurrogate(c) && !validSurrogate(s, i))) {
                 return true;
             }
         }

@@ -57,6 +57,7 @@ public final class RedisConnector {
         return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1);
     }
 
+    @SuppressWarnings("deprecation") // ssl(boolean): the JDK's default trust, as before; SslOptions would need its own
     private static DefaultJedisClientConfig.Builder config(RedisSettings settings, URI uri) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())

@@ -21,21 +21,25 @@ class FencingTest extends QueueTestSupport {
     /** The calls a lease holder makes; each answers whether Redis refused it. */
     enum HolderCall {
         ACK {
+            @Override
             boolean refused(CheckedQueue q, Lease lease, long head) {
                 return q.ack(lease, List.of(head), LONG_LEASE, 1, 0).status() == ScriptStatus.STALE;
             }
         },
         RENEW {
+            @Override
             boolean refused(CheckedQueue q, Lease lease, long head) {
                 return q.renew(List.of(lease), LONG_LEASE).isEmpty();
             }
         },
         FAIL {
+            @Override
             boolean refused(CheckedQueue q, Lease lease, long head) {
                 return q.fail(lease, head, "stale", true, Duration.ZERO).status() == ScriptStatus.STALE;
             }
         },
         RELEASE {
+            @Override
             boolean refused(CheckedQueue q, Lease lease, long head) {
                 return !q.release(lease);
             }

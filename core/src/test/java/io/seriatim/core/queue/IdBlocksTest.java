@@ -99,6 +99,7 @@ class IdBlocksTest extends QueueTestSupport {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     void aBusyQueueAsksRedisForIdsRarely() {
         open();
         redis.client().sendCommand(Protocol.Command.CONFIG, "RESETSTAT");

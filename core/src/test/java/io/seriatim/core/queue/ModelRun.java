@@ -418,7 +418,7 @@ final class ModelRun {
         assertThat(s.ready().keySet()).as("ready").isEqualTo(keysIn(Place.READY, Place.DELAYED));
         s.ready().forEach((k, at) -> assertThat(at > now + DELAYED_BEYOND_MS).as("%s delayed", k)
                 .isEqualTo(model.places.get(k) == Place.DELAYED));
-        keysIn(Place.READY).forEach(k -> assertThat(s.ready().get(k)).as("%s due", k).isLessThanOrEqualTo(now));
+        keysIn(Place.READY).forEach(k -> assertThat(s.ready().get(k)).as("%s due", k).isLessThanOrEqualTo((double) now));
         assertThat(s.leases().keySet()).as("leases").isEqualTo(keysIn(Place.LEASED)).isEqualTo(model.leases.keySet());
         model.leases.forEach((k, held) -> {
             assertThat(s.leases().get(k)).as("deadline of " + k).isEqualTo((double) held.deadlineMs);

@@ -244,7 +244,7 @@ final class QueueModel {
         int before = dlq.size();
         dlq.removeIf(d -> onlyKey == null || d.key().equals(onlyKey));
         count("purged", before - dlq.size());
-        return before - dlq.size();
+        return (long) before - dlq.size();
     }
 
     private void count(String counter, long n) {

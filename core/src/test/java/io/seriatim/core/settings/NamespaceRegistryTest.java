@@ -31,6 +31,7 @@ class NamespaceRegistryTest {
         return redis.client().hgetAll(NamespaceKeys.settings(name));
     }
 
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     long redisNowMs() {
         List<?> t = (List<?>) redis.client().sendCommand(Protocol.Command.TIME);
         return Long.parseLong(new String((byte[]) t.get(0), UTF_8)) * 1000

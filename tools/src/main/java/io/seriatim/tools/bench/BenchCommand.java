@@ -111,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 1));
         all.put("mixed", () -> Scenarios.latency(quick ? 50 : 1000, 0,
                 Duration.ofSeconds(quick ? 1 : 5), Duration.ofSeconds(quick ? 2 : 10), 2));
-        all.put("claim", () -> Scenarios.claimCost(quick ? 1000 : 1000));
+        all.put("claim", () -> Scenarios.claimCost(1000));
         if (!quick) {
             all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
         }
@@ -248,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         if (write != null) {
-            StringBuilder md = new StringBuilder("Measured " + LocalDate.now() + " with `./seriatim bench"
+            StringBuilder md = new StringBuilder("Measured " + LocalDate.now(java.time.ZoneId.systemDefault()) + " with `./seriatim bench"
                     + (quick ? " --quick" : " --runs " + n + " --warmups " + warmups)
                     + (only != null ? " --scenario " + String.join(",", only) : "") + (workers != 2 ? " --workers " + workers : "")
                     + "` on " + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version() + ".\n\n");

@@ -140,6 +140,7 @@ final class BenchEnv implements AutoCloseable {
         return sum;
     }
 
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     void resetStats() {
         redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
     }

@@ -70,6 +70,7 @@ final class Scenarios {
     }
 
     /** Scenario 1 and 5: drain preloaded jobs with a no-op handler; also memory and calls per job. */
+    @SuppressWarnings("try") // the worker runs while the block waits; its close stops it
     static Result drain(int keys, int jobsPerKey, int payloadBytes) throws Exception {
         long total = (long) keys * jobsPerKey;
         try (BenchEnv env = new BenchEnv(namespace())) {
@@ -98,6 +99,7 @@ final class Scenarios {
     }
 
     /** Scenario 3: a handler that sleeps 1 ms, many keys. */
+    @SuppressWarnings("try") // the worker runs while the block waits; its close stops it
     static Result sleepingHandler(int keys, int jobsPerKey) throws Exception {
         long total = (long) keys * jobsPerKey;
         try (BenchEnv env = new BenchEnv(namespace())) {
@@ -287,6 +289,7 @@ final class Scenarios {
     }
 
     /** Scenario 5: Redis time of one claim (64 keys, 32 jobs each) with few and with many ready keys. */
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and has no typed call for this command
     static Result claimCost(int readyKeys) throws Exception {
         try (BenchEnv env = new BenchEnv(namespace())) {
             env.preload(readyKeys, 1, 100);
@@ -297,7 +300,7 @@ final class Scenarios {
                 env.queue.claim(0, "bench", 64, Duration.ofMinutes(5), 32);
                 for (Object entry : (List<?>) env.redis.sendCommand(redis.clients.jedis.Protocol.Command.SLOWLOG, "GET", "5")) {
                     List<?> e = (List<?>) entry;
-                    String cmd = new String((byte[]) ((List<?>) e.get(3)).getFirst()).toLowerCase();
+                    String cmd = new String((byte[]) ((List<?>) e.get(3)).getFirst(), java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
                     if (cmd.startsWith("eval")) {
                         micros.add((Long) e.get(2));
                     }

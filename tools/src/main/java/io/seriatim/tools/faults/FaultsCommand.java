@@ -88,7 +88,7 @@ public final class FaultsCommand implements Callable<Integer> {
             out.flush();
         }
         if (write != null) {
-            Files.writeString(write, "Measured " + LocalDate.now() + " with `./seriatim faults" + (quick ? " --quick" : " --seconds "
+            Files.writeString(write, "Measured " + LocalDate.now(java.time.ZoneId.systemDefault()) + " with `./seriatim faults" + (quick ? " --quick" : " --seconds "
                     + seconds + " --rate " + rate) + " --seed " + s + "` on " + Runtime.getRuntime().availableProcessors()
                     + " cores.\n\n" + HEADER + String.join("\n", outcomes.stream().map(FaultsCommand::line).toList()) + "\n");
         }
@@ -108,6 +108,7 @@ public final class FaultsCommand implements Callable<Integer> {
                 v.maxRunsOfAJob(), o.faults(), o.recoveryMaxMs() < 0 ? "-" : o.recoveryMaxMs() + " / " + o.boundMs());
     }
 
+    @SuppressWarnings("try") // the guard only has to be closed
     private Outcome run(Scenario scenario, RigSettings settings, Path dir, Random random) throws Exception {
         FaultLog log = new FaultLog();
         if (settings.isolatedWorker()) {
