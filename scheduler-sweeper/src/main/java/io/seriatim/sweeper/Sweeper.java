@@ -3,6 +3,7 @@ package io.seriatim.sweeper;
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.LiveQueue;
+import io.seriatim.core.queue.Promoted;
 import io.seriatim.core.queue.SweepResult;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisUnavailableException;
@@ -174,7 +175,7 @@ public final class Sweeper implements AutoCloseable {
 
     private void promote(Served s, int partition) {
         for (int call = 0; call < settings.maxCallsPerTick(); call++) {
-            KeyedQueue.Promoted r = s.queue().promoteDue(partition, settings.sweepLimit());
+            Promoted r = s.queue().promoteDue(partition, settings.sweepLimit());
             s.gauges().delayedPromoted.mark(r.jobs());
             if (!r.more()) {
                 return;

@@ -202,9 +202,6 @@ public final class KeyedQueue {
         return maintenance.sweep(partition, limit);
     }
 
-    /** Result of {@link #promoteDue}: jobs moved, and whether the limit cut it short. */
-    public record Promoted(int jobs, boolean more) {}
-
     /** Appends up to {@code limit} (at most 1000) due delayed jobs of one partition to their strands. */
     public Promoted promoteDue(int partition, int limit) {
         return maintenance.promoteDue(partition, limit);

@@ -44,7 +44,7 @@ final class Maintenance {
         return new SweepResult(r.count(0), r.count(1), r.count(2), r.flag(3));
     }
 
-    KeyedQueue.Promoted promoteDue(int partition, int limit) {
+    Promoted promoteDue(int partition, int limit) {
         range("limit", limit, 1, 1000);
         PartitionKeys p = keys.partition(partition);
         Reply r = scripts.run(Script.PROMOTE_DELAYED, List.of(p.delayed(), p.stats()),
@@ -53,7 +53,7 @@ final class Maintenance {
     }
 
     /** promote_delayed's answer: {promoted, more}. */
-    private static KeyedQueue.Promoted readPromoted(Reply r) {
-        return new KeyedQueue.Promoted(r.count(0), r.flag(1));
+    private static Promoted readPromoted(Reply r) {
+        return new Promoted(r.count(0), r.flag(1));
     }
 }

@@ -57,7 +57,7 @@ final class CheckedQueue {
         return checked("enqueueAt " + request.key(), () -> queue.enqueueAt(request, runAtMs));
     }
 
-    KeyedQueue.Promoted promoteDue(int partition, int limit) {
+    Promoted promoteDue(int partition, int limit) {
         return checked("promoteDue", () -> queue.promoteDue(partition, limit));
     }
 

@@ -61,9 +61,9 @@ class DelayedJobTest extends QueueTestSupport {
         for (int i = 0; i < 5; i++) {
             queue.enqueueAt(EnqueueRequest.of("k" + i, new byte[1]), 1);
         }
-        assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(3, true));
-        assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(2, false));
-        assertThat(queue.promoteDue(0, 3)).isEqualTo(new KeyedQueue.Promoted(0, false));
+        assertThat(queue.promoteDue(0, 3)).isEqualTo(new Promoted(3, true));
+        assertThat(queue.promoteDue(0, 3)).isEqualTo(new Promoted(2, false));
+        assertThat(queue.promoteDue(0, 3)).isEqualTo(new Promoted(0, false));
         assertThat(queue.check("after promote").ready()).hasSize(5);
     }
 
@@ -72,7 +72,7 @@ class DelayedJobTest extends QueueTestSupport {
         for (int i = 0; i < 3; i++) {
             queue.enqueueAt(EnqueueRequest.of("k" + i, new byte[1]), 1);
         }
-        assertThat(queue.promoteDue(0, 3)).as("no due job is left").isEqualTo(new KeyedQueue.Promoted(3, false));
+        assertThat(queue.promoteDue(0, 3)).as("no due job is left").isEqualTo(new Promoted(3, false));
     }
 
     @Test
