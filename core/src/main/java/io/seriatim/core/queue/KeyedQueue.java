@@ -174,6 +174,15 @@ public final class KeyedQueue {
     }
 
     /**
+     * Acknowledges many held keys at once: one script call per partition (and worker), all in one
+     * pipeline. The answers come in the requests' order; each key's is what {@link #ack} would
+     * have answered alone. A key may appear once per call (a repeat is answered HEAD_MISMATCH).
+     */
+    public List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
+        return leases.ackAll(requests, leaseTime);
+    }
+
+    /**
      * Extends every given lease still held by its worker (one script call per partition, all in
      * one pipeline). Returns the leases that are still held, with their new deadlines; the
      * others are stale and must be dropped.

@@ -75,36 +75,73 @@ final class Leases {
     }
 
     AckResult ack(Lease lease, List<Long> jobIds, Duration leaseTime, int batch, int skip) {
-        if (jobIds.isEmpty()) {
-            throw new IllegalArgumentException("ack needs at least one job id");
-        }
-        PartitionKeys p = keys.partition(lease.partition());
-        List<byte[]> a = new ArrayList<>(8 + jobIds.size());
-        a.add(text(lease.key()));
-        a.add(text(lease.workerId()));
-        a.add(num(lease.fence()));
-        a.add(num(leaseTime.toMillis()));
-        a.add(num(batch));
-        a.add(num(skip));
-        a.add(num(settings.fairnessJobs()));
-        a.add(num(settings.fairnessTime().toMillis()));
-        jobIds.forEach(id -> a.add(num(id)));
-        Reply r = scripts.run(Script.ACK,
-                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.queue(lease.key())), a);
-        return readAck(r, lease.key());
+        return ackAll(List.of(new AckRequest(lease, jobIds, batch, skip)), leaseTime).getFirst();
     }
 
-    /** ack's answer: {CONTINUE, deadline, jobs...} or {RELEASED | YIELDED | STALE | HEAD_MISMATCH}. */
-    private static AckResult readAck(Reply r, String key) {
-        ScriptStatus status = r.status(0);
-        if (status != ScriptStatus.CONTINUE) {
-            return new AckResult(status, -1, List.of());
+    /**
+     * One ack script call per partition and worker, all in one pipeline; the answers in the
+     * requests' order. A key may appear only once: a repeat in the same call is answered
+     * HEAD_MISMATCH.
+     */
+    List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
+        Map<List<Object>, List<Integer>> byPartitionAndWorker = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            Lease lease = requests.get(i).lease();
+            byPartitionAndWorker.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>())
+                    .add(i);
         }
-        List<Job> next = new ArrayList<>(r.size() - 2);
-        for (int i = 2; i < r.size(); i++) {
-            next.add(JobCodec.decode(r.bytes(i), key, 1));
+        List<List<Integer>> groups = new ArrayList<>(byPartitionAndWorker.values());
+        List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
+        for (List<Integer> group : groups) {
+            Lease first = requests.get(group.getFirst()).lease();
+            PartitionKeys p = keys.partition(first.partition());
+            List<byte[]> a = new ArrayList<>(5 + group.size() * 6);
+            a.add(p.prefixBytes());
+            a.add(text(first.workerId()));
+            a.add(num(leaseTime.toMillis()));
+            a.add(num(settings.fairnessJobs()));
+            a.add(num(settings.fairnessTime().toMillis()));
+            for (int i : group) {
+                AckRequest r = requests.get(i);
+                a.add(text(r.lease().key()));
+                a.add(num(r.lease().fence()));
+                a.add(num(r.batch()));
+                a.add(num(r.skip()));
+                a.add(num(r.jobIds().size()));
+                r.jobIds().forEach(id -> a.add(num(id)));
+            }
+            calls.add(new ScriptRunner.Call(Script.ACK,
+                    List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell()), a));
         }
-        return new AckResult(status, r.integer(1), next);
+        // One call (the usual case: one partition) runs unpipelined, as a single ack always did.
+        List<Reply> replies = calls.size() == 1 ? List.of(scripts.run(calls.getFirst())) : scripts.runAll(calls);
+        AckResult[] results = new AckResult[requests.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            readAck(replies.get(g), groups.get(g), requests, results);
+        }
+        return List.of(results);
+    }
+
+    /** ack's answer, per group: {CONTINUE, deadline, m, m jobs} or one of RELEASED, YIELDED, STALE, HEAD_MISMATCH. */
+    private static void readAck(Reply r, List<Integer> group, List<AckRequest> requests, AckResult[] results) {
+        int at = 0;
+        for (int i : group) {
+            ScriptStatus status = r.status(at++);
+            if (status != ScriptStatus.CONTINUE) {
+                results[i] = new AckResult(status, -1, List.of());
+                continue;
+            }
+            long deadline = r.integer(at);
+            int m = r.count(at + 1);
+            at += 2;
+            String key = requests.get(i).lease().key();
+            List<Job> next = new ArrayList<>(m);
+            for (int j = 0; j < m; j++) {
+                next.add(JobCodec.decode(r.bytes(at + j), key, 1));
+            }
+            at += m;
+            results[i] = new AckResult(status, deadline, next);
+        }
     }
 
     List<Lease> renew(List<Lease> leases, Duration leaseTime) {

@@ -1,6 +1,9 @@
 --[[
-  ack: removes the jobs a lease holder finished from the head of its key, then either hands
-  back the next jobs (lease extended), releases the idle key, or yields a hot key.
+  ack: for each of one worker's keys in a partition, removes the jobs it finished from the head
+  of the key, then either hands back the key's next jobs (lease extended), releases the idle key,
+  or yields a hot key. A worker acks many keys in one call (its strands' acks, gathered): what
+  each key costs is its own LRANGE and LTRIM; the owners, leases, attempts and stats of all the
+  call's keys take one command each.
 
   KEYS[1] ready     zset
   KEYS[2] leases    zset  key -> lease deadline
@@ -8,74 +11,116 @@
   KEYS[4] attempts  hash
   KEYS[5] stats     hash
   KEYS[6] bell      list
-  KEYS[7] queue     list  the key's jobs
+  (queue lists are built from the prefix: same slot)
 
-  ARGV[1] key
+  ARGV[1] prefix       `{ns:p}:`
   ARGV[2] workerId
-  ARGV[3] fence
-  ARGV[4] leaseMs      lease extension from now
-  ARGV[5] batch        how many jobs to return
-  ARGV[6] skip         jobs after the acked ones that the worker already holds (not returned)
-  ARGV[7] budgetJobs   fairness: jobs per lease before the key yields (0 = no limit)
-  ARGV[8] budgetMs     fairness: ms per lease before the key yields (0 = no limit)
-  ARGV[9..] jobIds     the ids being acked, head first
+  ARGV[3] leaseMs      lease extension from now
+  ARGV[4] budgetJobs   fairness: jobs per lease before the key yields (0 = no limit)
+  ARGV[5] budgetMs     fairness: ms per lease before the key yields (0 = no limit)
+  ARGV[6..] groups, each: key, fence, batch (how many next jobs to return), skip (jobs after the
+            acked ones that the worker already holds: not returned), n, then the n job ids being
+            acked, head first
 
-  Returns {10 CONTINUE, deadline, jobs...}  lease extended; jobs start `skip` after the acked
-          {11 RELEASED}                     the key has no more jobs: lease and key gone
-          {12 YIELDED}                      budget spent: key at the back of ready
-          {-1 STALE}                        not the owner (fence or worker differ): nothing changed
-          {-2 HEAD_MISMATCH}                the head is not exactly these jobs: nothing changed
+  Returns, for each group in order:
+          10 CONTINUE, deadline, m, then m jobs   lease extended; jobs start `skip` after the acked
+          11 RELEASED                             the key has no more jobs: lease and key gone
+          12 YIELDED                              budget spent: key at the back of ready
+          -1 STALE                                not the owner (fence or worker differ): nothing changed
+          -2 HEAD_MISMATCH                        the head is not exactly these jobs, or the key came
+                                                  earlier in this call: nothing changed for it
 
   Keeps: only the current holder (fence and worker) can remove jobs, and only the exact head
-  it was given, so a stale holder never pops a job it did not run. The key ends in exactly
-  one of leases (CONTINUE), ready (YIELDED) or none with an empty list (RELEASED).
+  it was given, so a stale holder never pops a job it did not run. Each key ends in exactly
+  one of leases (CONTINUE), ready (YIELDED) or none with an empty list (RELEASED). Groups are
+  independent: one key's STALE or HEAD_MISMATCH changes nothing for it and nothing for the others.
 ]]
 -- @include common.lua
 
-local ready, leases, owners, attempts, stats, bell, queue =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local key, worker, fence = ARGV[1], ARGV[2], ARGV[3]
-local leaseMs, batch, skip = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local budgetJobs, budgetMs = tonumber(ARGV[7]), tonumber(ARGV[8])
-local n = #ARGV - 8
+local ready, leases, owners, attempts, stats, bell = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local prefix, worker = ARGV[1], ARGV[2]
+local leaseMs, budgetJobs, budgetMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local nargs = #ARGV
 
-local owner = is_owner(owners, key, fence, worker)
-if not owner then return {-1} end
-
-local head = redis.call('LRANGE', queue, 0, n - 1)
-if #head ~= n then return {-2} end
-for i = 1, n do
-  if not has_id(head[i], tonumber(ARGV[8 + i])) then return {-2} end
+-- The groups' keys first, so that one HMGET reads every owner.
+local groupKeys, starts = {}, {}
+local i = 6
+while i <= nargs do
+  groupKeys[#groupKeys + 1] = ARGV[i]
+  starts[#starts + 1] = i
+  i = i + 5 + tonumber(ARGV[i + 4])
 end
+local ownerValues = hmget_all(owners, groupKeys)
 
-local now = now_ms()
-redis.call('LTRIM', queue, n, -1)
-redis.call('HDEL', attempts, key)
-redis.call('HINCRBY', stats, 'acked', n)
-redis.call('HINCRBY', stats, 'pending', -n)
-
-if redis.call('EXISTS', queue) == 0 then
-  redis.call('ZREM', leases, key)
-  redis.call('HDEL', owners, key)
-  return {11}
-end
-
-local ran = owner.ran + n
-if (budgetJobs > 0 and ran >= budgetJobs) or (budgetMs > 0 and now - owner.granted >= budgetMs) then
-  redis.call('ZREM', leases, key)
-  redis.call('HDEL', owners, key)
-  redis.call('ZADD', ready, now, key)
-  ring(bell)
-  return {12}
-end
-
-local deadline = now + leaseMs
-redis.call('ZADD', leases, deadline, key)
-redis.call('HSET', owners, key, owner_value(fence, owner.granted, ran, worker))
-local out = {10, deadline}
-if batch > 0 then
-  for _, job in ipairs(redis.call('LRANGE', queue, skip, skip + batch - 1)) do
-    out[#out + 1] = job
+local now -- Redis time, read once and only if a key stays leased or yields
+local out = {}
+local seen = {}
+local acked = 0
+local done, gone, extended, renewedOwners, yielded = {}, {}, {}, {}, {}
+for g, key in ipairs(groupKeys) do
+  local at = starts[g]
+  local fence, batch, skip, n = ARGV[at + 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  local owner = parse_owner(ownerValues[g])
+  if seen[key] then
+    out[#out + 1] = -2
+  elseif not (owner and owner.fence == fence and owner.worker == worker) then
+    out[#out + 1] = -1
+  else
+    seen[key] = true
+    local queue = prefix .. 'q:' .. key
+    -- The head, then what comes after it: the next jobs, or one job to tell whether any is left.
+    local jobs = redis.call('LRANGE', queue, 0, n + math.max(skip + batch, 1) - 1)
+    local matches = #jobs >= n
+    for j = 1, n do
+      if not matches then break end
+      matches = has_id(jobs[j], tonumber(ARGV[at + 4 + j]))
+    end
+    if not matches then
+      out[#out + 1] = -2
+    else
+      redis.call('LTRIM', queue, n, -1)
+      done[#done + 1] = key
+      acked = acked + n
+      if #jobs == n then
+        gone[#gone + 1] = key
+        out[#out + 1] = 11
+      else
+        now = now or now_ms()
+        local ran = owner.ran + n
+        if (budgetJobs > 0 and ran >= budgetJobs) or (budgetMs > 0 and now - owner.granted >= budgetMs) then
+          gone[#gone + 1] = key
+          yielded[#yielded + 1] = now
+          yielded[#yielded + 1] = key
+          out[#out + 1] = 12
+        else
+          local deadline = now + leaseMs
+          extended[#extended + 1] = deadline
+          extended[#extended + 1] = key
+          renewedOwners[#renewedOwners + 1] = key
+          renewedOwners[#renewedOwners + 1] = owner_value(fence, owner.granted, ran, worker)
+          out[#out + 1] = 10
+          out[#out + 1] = deadline
+          local first, last = n + skip + 1, math.min(#jobs, n + skip + batch)
+          out[#out + 1] = math.max(0, last - first + 1)
+          for j = first, last do out[#out + 1] = jobs[j] end
+        end
+      end
+    end
   end
+end
+
+-- A finished head job's failed attempts no longer count: the next head starts from none.
+call_spread('HDEL', attempts, done)
+call_spread('ZREM', leases, gone)
+call_spread('HDEL', owners, gone)
+call_spread('ZADD', leases, extended)
+call_spread('HSET', owners, renewedOwners)
+if #yielded > 0 then
+  call_spread('ZADD', ready, yielded)
+  ring(bell)
+end
+if acked > 0 then
+  redis.call('HINCRBY', stats, 'acked', acked)
+  redis.call('HINCRBY', stats, 'pending', -acked)
 end
 return out

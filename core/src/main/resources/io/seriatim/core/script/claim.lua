@@ -42,25 +42,37 @@ local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, maxKeys)
 -- ready set grew to a million keys.
 if #due > 0 then redis.call('ZREMRANGEBYRANK', ready, 0, #due - 1) end
 local out = {now, -1, 0}
-local granted = 0
-local deadline = now + leaseMs
+-- Per key only its LRANGE: the fences, attempts, leases and owners of all granted keys take one
+-- command each (a command run from Lua costs about as much as the work it does here).
+local granted, batches = {}, {}
 for _, key in ipairs(due) do
   local jobs = redis.call('LRANGE', prefix .. 'q:' .. key, 0, batch - 1)
   if #jobs > 0 then
-    local fence = redis.call('INCR', fenceKey)
-    redis.call('ZADD', leases, deadline, key)
-    redis.call('HSET', owners, key, owner_value(fence, now, 0, worker))
-    local tries = tonumber(redis.call('HGET', attempts, key) or '0')
+    granted[#granted + 1] = key
+    batches[#batches + 1] = jobs
+  end
+end
+local n = #granted
+if n > 0 then
+  local lastFence = redis.call('INCRBY', fenceKey, n)
+  local tries = hmget_all(attempts, granted)
+  local deadline = now + leaseMs
+  local leaseArgs, ownerArgs = {}, {}
+  for g, key in ipairs(granted) do
+    local fence = lastFence - n + g
+    leaseArgs[2 * g - 1], leaseArgs[2 * g] = deadline, key
+    ownerArgs[2 * g - 1], ownerArgs[2 * g] = key, owner_value(fence, now, 0, worker)
     out[#out + 1] = key
     out[#out + 1] = fence
     out[#out + 1] = deadline
-    out[#out + 1] = tries
-    out[#out + 1] = #jobs
-    for _, job in ipairs(jobs) do out[#out + 1] = job end
-    granted = granted + 1
+    out[#out + 1] = tonumber(tries[g] or '0')
+    out[#out + 1] = #batches[g]
+    for _, job in ipairs(batches[g]) do out[#out + 1] = job end
   end
+  call_spread('ZADD', leases, leaseArgs)
+  call_spread('HSET', owners, ownerArgs)
 end
-out[3] = granted
+out[3] = n
 
 local head = redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')
 if #head > 0 then

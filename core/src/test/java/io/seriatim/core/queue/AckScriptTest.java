@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +144,51 @@ class AckScriptTest extends QueueTestSupport {
         for (int i = 0; i < 19; i++) {
             assertThat(queue.ack(lease, ids(ids[i]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.CONTINUE);
         }
+    }
+    @Test
+    void oneCallAcksManyKeysEachAsIfAlone() {
+        long[] a = enqueue("a", 3);
+        long[] b = enqueue("b", 1);
+        long[] c = enqueue("c", 2);
+        long[] d = enqueue("d", 2);
+        Claim claim = queue.claim(0, "w", 4, LONG_LEASE, 1);
+        Map<String, Lease> held = new HashMap<>();
+        claim.keys().forEach(k -> held.put(k.lease().key(), k.lease()));
+        Lease staleD = new Lease("d", 0, held.get("d").fence() - 1, "w", 0);
+        List<AckResult> r = queue.ackAll(List.of(
+                new AckRequest(held.get("a"), ids(a[0]), 2, 0),
+                new AckRequest(held.get("b"), ids(b[0]), 1, 0),
+                new AckRequest(held.get("c"), ids(c[1]), 1, 0),
+                new AckRequest(staleD, ids(d[0]), 1, 0),
+                new AckRequest(held.get("a"), ids(a[1]), 1, 0)), LONG_LEASE);
+        assertThat(r).extracting(AckResult::status).containsExactly(ScriptStatus.CONTINUE, ScriptStatus.RELEASED,
+                ScriptStatus.HEAD_MISMATCH, ScriptStatus.STALE, ScriptStatus.HEAD_MISMATCH);
+        assertThat(ids(r.getFirst().nextJobs())).containsExactly(a[1], a[2]);
+        RedisState s = state();
+        assertThat(s.queues()).containsOnlyKeys("a", "c", "d");
+        assertThat(s.queues().get("a")).containsExactly(a[1], a[2]);
+        assertThat(s.queues().get("c")).as("a wrong head changes nothing").containsExactly(c[0], c[1]);
+        assertThat(s.leases()).containsOnlyKeys("a", "c", "d");
+        assertThat(s.leases().get("a")).isEqualTo((double) r.getFirst().deadlineMs());
+        assertThat(s.owners()).containsOnlyKeys("a", "c", "d");
+        assertThat(s.stats()).containsEntry("acked", 2L);
+    }
+
+    @Test
+    void acksOfDifferentPartitionsGoInOnePipeline() {
+        open(NamespaceSettings.builder("two").partitions(2));
+        Map<Integer, String> keyOf = new HashMap<>();
+        for (int i = 0; keyOf.size() < 2; i++) {
+            keyOf.putIfAbsent(queue.partitionOf("k" + i), "k" + i);
+        }
+        List<AckRequest> requests = new ArrayList<>();
+        for (var e : keyOf.entrySet()) {
+            long[] ids = enqueue(e.getValue(), 2);
+            Lease lease = queue.claim(e.getKey(), "w", 1, LONG_LEASE, 1).keys().getFirst().lease();
+            requests.add(new AckRequest(lease, ids(ids[0]), 1, 0));
+        }
+        assertThat(queue.ackAll(requests, LONG_LEASE)).extracting(AckResult::status)
+                .containsOnly(ScriptStatus.CONTINUE).hasSize(2);
+        assertThat(queue.counts().pendingJobs()).isEqualTo(2);
     }
 }

@@ -69,6 +69,10 @@ final class CheckedQueue {
         return checked("ack " + jobIds + " with " + lease, () -> queue.ack(lease, jobIds, leaseTime, batch, skip));
     }
 
+    List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
+        return checked("ackAll of " + requests.size() + " keys", () -> queue.ackAll(requests, leaseTime));
+    }
+
     List<Lease> renew(List<Lease> leases, Duration leaseTime) {
         return checked("renew " + leases, () -> queue.renew(leases, leaseTime));
     }

@@ -3,6 +3,7 @@ package io.seriatim.core.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,5 +111,21 @@ class ClaimScriptTest extends QueueTestSupport {
         assertThat(claim.keys()).extracting(k -> k.lease().key()).containsExactlyInAnyOrderElementsOf(inOne);
         assertThat(claim.keys()).allMatch(k -> k.lease().partition() == 1);
         assertThat(state().ready()).hasSize(keys.size() - inOne.size());
+    }
+    /** 2,500 keys make 5,000 lease and owner values: more than one unpack() can take at once. */
+    @Test
+    void claimOfMoreKeysThanLuaCanUnpackGrantsThemAll() {
+        List<EnqueueRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            requests.add(EnqueueRequest.of("k" + i, new byte[] {1}));
+        }
+        queue.enqueueAll(requests);
+        Claim claim = queue.claim(0, "w", 2500, LONG_LEASE, 1);
+        assertThat(claim.keys()).hasSize(2500);
+        assertThat(claim.keys()).extracting(k -> k.lease().fence()).doesNotHaveDuplicates();
+        RedisState s = state();
+        assertThat(s.leases()).hasSize(2500);
+        assertThat(s.owners()).hasSize(2500);
+        assertThat(s.ready()).isEmpty();
     }
 }

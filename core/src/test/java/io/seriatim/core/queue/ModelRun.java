@@ -43,7 +43,8 @@ final class ModelRun {
     private final StrandOrder order = new StrandOrder();
     private final List<String> keys = new ArrayList<>();
     private final List<Lease> oldLeases = new ArrayList<>();
-    private final List<String> dedupIds = new ArrayList<>();
+    /** Dedup ids used so far, each with the key it was used on. */
+    private final List<String[]> dedupIds = new ArrayList<>();
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private List<QueueModel.Dead> lastDlq = List.of();
     private Boolean replayedToHead; // set by a replay step, for the DLQ bookkeeping after it
@@ -170,7 +171,7 @@ final class ModelRun {
             }
             if (request.dedupId() != null) {
                 model.dedup.put(scoped, result.jobIds());
-                dedupIds.add(request.dedupId());
+                dedupIds.add(new String[] {request.key(), request.dedupId()});
             }
             model.enqueue(request.key(), result.jobIds());
             order.submitted(request.key(), result.jobIds());
@@ -181,8 +182,15 @@ final class ModelRun {
         String key = anyKey();
         String dedup = null;
         if (rnd.nextInt(5) == 0) {
-            dedup = !dedupIds.isEmpty() && rnd.nextBoolean() ? dedupIds.get(rnd.nextInt(dedupIds.size()))
-                    : "d" + step + "." + rnd.nextInt(1000);
+            if (!dedupIds.isEmpty() && rnd.nextBoolean()) {
+                // An id used before, half the time on its own key (a resend: a duplicate while the
+                // id lives) and half on any key (ids are scoped per key: usually no duplicate).
+                String[] used = dedupIds.get(rnd.nextInt(dedupIds.size()));
+                dedup = used[1];
+                key = rnd.nextBoolean() ? used[0] : key;
+            } else {
+                dedup = "d" + step + "." + rnd.nextInt(1000);
+            }
         }
         List<NewJob> jobs = new ArrayList<>();
         for (int i = 1 + rnd.nextInt(3); i > 0; i--) {

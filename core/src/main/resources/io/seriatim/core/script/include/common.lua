@@ -14,6 +14,28 @@ local function ring(bell)
   end
 end
 
+-- Lua's C stack takes about 8,000 values, so unpack() of a longer table fails: variadic
+-- commands over a table of any length go in chunks of UNPACK_STEP values (even, so that
+-- score-member and field-value pairs never split).
+local UNPACK_STEP = 4000
+
+-- One variadic write command (ZADD, HSET, HDEL, ZREM) over all of `args`.
+local function call_spread(command, key, args)
+  for i = 1, #args, UNPACK_STEP do
+    redis.call(command, key, unpack(args, i, math.min(i + UNPACK_STEP - 1, #args)))
+  end
+end
+
+-- HMGET of all `fields`: the values in order, false where a field is absent.
+local function hmget_all(hash, fields)
+  local out = {}
+  for i = 1, #fields, UNPACK_STEP do
+    local part = redis.call('HMGET', hash, unpack(fields, i, math.min(i + UNPACK_STEP - 1, #fields)))
+    for j = 1, #part do out[#out + 1] = part[j] end
+  end
+  return out
+end
+
 -- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers): at most
 -- 8 bytes. Unrolled, without a table: it runs once per stored job, and the table-and-unpack
 -- version cost about 0.4 us a job in enqueue_many.
