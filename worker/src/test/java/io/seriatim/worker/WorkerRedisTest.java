@@ -67,6 +67,26 @@ class WorkerRedisTest extends WorkerTestSupport {
         assertThat(perJob).isLessThan(0.1);
     }
 
+    /**
+     * One job per key: each key is claimed once and acked once, so only gathering many keys into
+     * each claim and each ack keeps the calls per job low (one call per key would be 2 per job).
+     */
+    @Test
+    @SuppressWarnings("deprecation") // as above
+    void sparseKeysShareTheirClaimsAndAcks() {
+        NamespaceSettings ns = NamespaceSettings.builder("sparse").build();
+        KeyedQueue queue = KeyedQueue.open(redis.client(), ns);
+        submit(queue, keys("s", 5000), 1);
+        redis.client().sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+        start(settings(ns).concurrency(256).build(), (job, ctx) -> { });
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.counts().pendingJobs() == 0);
+        String stats = redis.client().info("commandstats");
+        long scriptCalls = calls(stats, "evalsha") + calls(stats, "eval");
+        double perJob = scriptCalls / 5_000.0;
+        System.out.printf("draining 5,000 keys of one job each: %d script calls, %.4f per job%n", scriptCalls, perJob);
+        assertThat(perJob).isLessThan(0.5);
+    }
+
     static long calls(String commandstats, String command) {
         for (String line : commandstats.split("\r?\n")) {
             if (line.startsWith("cmdstat_" + command + ":")) {

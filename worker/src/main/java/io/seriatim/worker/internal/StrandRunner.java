@@ -1,5 +1,6 @@
 package io.seriatim.worker.internal;
 
+import io.seriatim.core.queue.AckRequest;
 import io.seriatim.core.queue.AckResult;
 import io.seriatim.core.queue.ClaimedKey;
 import io.seriatim.core.queue.FailResult;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains one held key: runs its jobs back to back on this (virtual) thread, acknowledges each
- * batch with one call that also brings the next batch, and ends when the key is empty, yielded,
+ * batch (through the {@link AckBatcher}, with other keys' acks) in one call that also brings the
+ * next batch, and ends when the key is empty, yielded,
  * failed, lost or the worker stops. Only this thread touches the key's jobs.
  *
  * <p>Before every job it checks the worker's own monotonic view of the lease, so a worker that was
@@ -45,15 +48,15 @@ final class StrandRunner implements Runnable {
     private final WorkerMetrics metrics;
     private final HeldKey held;
     private final Semaphore redisPermits;
+    private final AckBatcher acks;
     private final List<Job> firstBatch;
     /** Redis time minus local wall time, from the claim: converts Redis timestamps for latency. */
     private final long redisClockOffsetMs;
-    /** Jobs this strand ran: picks which ones the metrics sample. Strand thread only. */
-    private long jobsRun;
 
     StrandRunner(KeyedQueue queue, WorkerSettings settings, JobHandler handler, WorkerMetrics metrics, HeldKey held,
-            ClaimedKey claimed, long redisClockOffsetMs, Semaphore redisPermits) {
+            ClaimedKey claimed, long redisClockOffsetMs, Semaphore redisPermits, AckBatcher acks) {
         this.redisPermits = redisPermits;
+        this.acks = acks;
         this.queue = queue;
         this.settings = settings;
         this.handler = handler;
@@ -102,9 +105,10 @@ final class StrandRunner implements Runnable {
     }
 
     private Outcome runJob(Job job) {
-        // Latency and handler time are sampled (every 16th job of a strand, from its first):
-        // Dropwizard reservoirs lock on update, and at 200k jobs/s that shows.
-        boolean sample = (jobsRun++ & 15) == 0;
+        // Latency and handler time are sampled, one job in 16 at random: Dropwizard reservoirs
+        // lock on update, and at 200k jobs/s that shows. Not by a count per strand: a strand of
+        // one job (sparse keys) would sample every job.
+        boolean sample = ThreadLocalRandom.current().nextInt(16) == 0;
         if (sample) {
             metrics.endToEndMs.update(Math.max(0, System.currentTimeMillis() + redisClockOffsetMs - job.submittedAtMs()));
         }
@@ -171,7 +175,7 @@ final class StrandRunner implements Runnable {
         Duration delay = settings.backoff().delay(job.attempt());
         String error = describe(failure.error());
         log.debug("job {} of key {} failed (attempt {}): {}", job.id(), job.key(), job.attempt(), error);
-        FailResult r = call(() -> queue.fail(this.held.lease(), job.id(), error, failure.retryable(), delay));
+        FailResult r = call(() -> withPermit(() -> queue.fail(this.held.lease(), job.id(), error, failure.retryable(), delay)));
         if (r == null) {
             return;
         }
@@ -198,14 +202,15 @@ final class StrandRunner implements Runnable {
             }
         }
         if (!this.held.isLost()) {
-            call(() -> queue.release(this.held.lease()));
+            call(() -> withPermit(() -> queue.release(this.held.lease())));
         }
     }
 
     /** Acks and handles every answer but CONTINUE; returns null if Redis could not be reached in time. */
     private AckResult ack(List<Long> ids, int batch, int skip) {
         long sent = System.nanoTime();
-        AckResult r = call(() -> queue.ack(held.lease(), ids, settings.leaseTime(), batch, skip));
+        AckRequest request = new AckRequest(held.lease(), ids, batch, skip);
+        AckResult r = call(() -> acks.ack(request));
         if (r == null) {
             return null;
         }
@@ -223,7 +228,7 @@ final class StrandRunner implements Runnable {
         log.info("key {} dropped: Redis answered {} for fence {}", held.lease().key(), status, held.lease().fence());
         if (status == ScriptStatus.HEAD_MISMATCH) {
             // We still own the lease (e.g. a retried ack had applied): hand the key back now.
-            call(() -> queue.release(held.lease()));
+            call(() -> withPermit(() -> queue.release(held.lease())));
         }
     }
 
@@ -235,12 +240,7 @@ final class StrandRunner implements Runnable {
         long backoffMs = 10;
         while (true) {
             try {
-                redisPermits.acquireUninterruptibly();
-                try {
-                    return redisCall.get();
-                } finally {
-                    redisPermits.release();
-                }
+                return redisCall.get();
             } catch (RuntimeException e) {
                 metrics.redisErrors.mark();
                 if (held.remainingNanos() <= 0) {
@@ -258,6 +258,16 @@ final class StrandRunner implements Runnable {
                 }
                 backoffMs = Math.min(backoffMs * 2, 1000);
             }
+        }
+    }
+
+    /** Acks go through the batcher's own calls; a strand's other calls queue here for a connection. */
+    private <T> T withPermit(Supplier<T> redisCall) {
+        redisPermits.acquireUninterruptibly();
+        try {
+            return redisCall.get();
+        } finally {
+            redisPermits.release();
         }
     }
 

@@ -18,6 +18,9 @@ public final class WorkerMetrics {
     final Meter stale;
     final Meter redisErrors;
     final Timer handlerTime;
+    /** Ack script calls, and the keys they acknowledged: keys ÷ calls is how well acks are gathered. */
+    final Meter ackCalls;
+    final Meter ackedKeys;
     /** Submit (Redis clock) to handler start, in milliseconds. */
     final Histogram endToEndMs;
 
@@ -31,6 +34,8 @@ public final class WorkerMetrics {
         stale = registry.meter(p + "stale");
         redisErrors = registry.meter(p + "redis-errors");
         handlerTime = registry.timer(p + "handler-time");
+        ackCalls = registry.meter(p + "ack-calls");
+        ackedKeys = registry.meter(p + "ack-keys");
         endToEndMs = registry.histogram(p + "end-to-end-latency-ms",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
         registry.gauge(p + "keys-held", () -> keysHeld::getAsInt);

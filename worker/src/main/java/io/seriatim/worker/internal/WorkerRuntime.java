@@ -25,12 +25,13 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>the claimer (one platform thread): claims keys while there are free slots, and waits on
  *       the partitions' doorbell when none is due;</li>
  *   <li>one virtual thread per held key ({@link StrandRunner}): that key's jobs, acks and fails;</li>
+ *   <li>the ack flushers ({@link AckBatcher}, virtual threads): the strands' waiting acks, gathered into one call;</li>
  *   <li>the renewer (one platform thread): one pipelined renewal of all held leases per interval.</li>
  * </ul>
  * Shared between them: {@link #held} (concurrent map) and {@link #slots} (a semaphore of
  * {@code concurrency} permits: the claimer takes one per key, the strand gives it back).
  * {@link #close()} stops them in order: claimer, strands (each finishes its job and releases its
- * key, within the shutdown timeout), renewer.
+ * key, within the shutdown timeout), ack flushers, renewer.
  */
 public final class WorkerRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -54,6 +55,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ReentrantLock slotLock = new ReentrantLock();
     private final Condition slotFreed = slotLock.newCondition();
     private final LeaseRenewer renewer;
+    private final AckBatcher acks;
     private final Thread claimerThread;
     private final Thread renewerThread;
     private volatile boolean claiming = true;
@@ -70,8 +72,13 @@ public final class WorkerRuntime implements AutoCloseable {
         this.live = LiveQueue.open(redis, settings.namespace());
         this.queue = live.get();
         this.slots = new Semaphore(settings.concurrency());
-        this.redisPermits = new Semaphore(Math.max(1, settings.redis().poolSize() - 2), true);
+        // The claimer, the renewer and the ack flushers hold a connection each besides the strands.
+        this.redisPermits = new Semaphore(Math.max(1, settings.redis().poolSize() - 2 - AckBatcher.FLUSHERS), true);
         this.metrics = new WorkerMetrics(registry, settings.namespace().name(), held::size);
+        this.acks = new AckBatcher(live, settings.leaseTime(), settings.namespace().name(), keys -> {
+            metrics.ackCalls.mark();
+            metrics.ackedKeys.mark(keys);
+        });
         this.renewer = new LeaseRenewer(queue, held.values(), settings.leaseTime(), settings.renewInterval(), metrics);
         String ns = settings.namespace().name();
         this.claimerThread = Thread.ofPlatform().name("seriatim-claimer-" + ns).daemon().unstarted(this::claimLoop);
@@ -138,7 +145,7 @@ public final class WorkerRuntime implements AutoCloseable {
         HeldKey h = new HeldKey(key.lease(), sentNanos, settings.leaseTime().toNanos());
         held.put(key.lease().key(), h);
         StrandRunner strand = new StrandRunner(queue, settings, handler, metrics, h, key, redisClockOffsetMs,
-                redisPermits);
+                redisPermits, acks);
         Thread.ofVirtual().name("seriatim-key-" + key.lease().key()).start(() -> {
             try {
                 strand.run();
@@ -251,6 +258,7 @@ public final class WorkerRuntime implements AutoCloseable {
             log.warn("worker {} abandoned {} key(s) still running after {}: their leases will expire: {}", settings.workerId(),
                     held.size(), settings.shutdownTimeout(), held.keySet().stream().limit(10).toList());
         }
+        acks.close();
         renewer.stop();
         renewerThread.interrupt();
         join(renewerThread, 5000);
