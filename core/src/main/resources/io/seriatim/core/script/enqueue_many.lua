@@ -102,7 +102,9 @@ end
 
 local total = 0
 local tookOwn = {}
-local rang = false
+-- Keys that were idle, made ready with one ZADD at the end (a command per key costs about as
+-- much as the RPUSH that brought the jobs).
+local becameReady = {}
 n, i = 0, 6
 while i <= nargs do
   n = n + 1
@@ -114,8 +116,8 @@ while i <= nargs do
     except(n, 2, g.sameAs.first, g.sameAs.count)
   else
     if redis.call('RPUSH', prefix .. 'q:' .. key, unpack(ARGV, i + 3, i + 2 + count)) == count then
-      redis.call('ZADD', ready, now, key)
-      rang = true
+      becameReady[#becameReady + 1] = now
+      becameReady[#becameReady + 1] = key
     end
     if g then
       redis.call('SET', g.dedup, g.first .. ':' .. count, 'PX', dedupTtl)
@@ -130,7 +132,10 @@ if callDedup then
   if #tookOwn > 0 then value = value .. '|' .. table.concat(tookOwn, ',') end
   redis.call('SET', callDedup, value, 'PX', dedupTtl)
 end
-if rang then ring(bell) end
+if #becameReady > 0 then
+  call_spread('ZADD', ready, becameReady)
+  ring(bell)
+end
 if total > 0 then
   redis.call('HINCRBY', stats, 'enqueued', total)
   redis.call('HINCRBY', stats, 'pending', total)
