@@ -24,6 +24,10 @@ final class WorkerOptions {
     @Option(names = "--batch", defaultValue = "32", description = "jobs per claim or ack (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--keys-per-claim", defaultValue = "64",
+            description = "most keys one claim takes (default ${DEFAULT-VALUE}; never more than --concurrency)")
+    int keysPerClaim;
+
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "30s",
             description = "lease time, e.g. 30s, 2m, PT30S (default ${DEFAULT-VALUE})")
     Duration lease;
@@ -38,7 +42,7 @@ final class WorkerOptions {
 
     WorkerSettings build() {
         WorkerSettings.Builder b = WorkerSettings.builder(redis.settings(), namespaceSettings()).concurrency(concurrency)
-                .batchSize(batch).leaseTime(lease).jobTimeout(jobTimeout)
+                .batchSize(batch).keysPerClaim(keysPerClaim).leaseTime(lease).jobTimeout(jobTimeout)
                 .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30), 0.5));
         if (workerId != null) {
             b.workerId(workerId);
