@@ -19,8 +19,9 @@ import java.util.function.IntConsumer;
  * keys draining at once this is most of what an ack costs. Alone, an ack waits for nothing: a
  * free flusher takes it at once.
  *
- * <p>Threads: strands call {@link #ack} and wait for its answer; {@value #FLUSHERS} virtual
- * threads, owned by this class, take what is queued and call Redis. {@link #close} stops them,
+ * <p>Threads: strands call {@link #ack} and wait for its answer; {@value #FLUSHERS} platform
+ * threads, owned by this class, take what is queued and call Redis (platform threads: a virtual
+ * thread's every socket read goes through the JDK's poller and back, and these do nothing else). {@link #close} stops them,
  * after the strands have ended, and fails whatever is still queued.
  */
 final class AckBatcher implements AutoCloseable {
@@ -46,7 +47,7 @@ final class AckBatcher implements AutoCloseable {
         this.leaseTime = leaseTime;
         this.keysPerCall = keysPerCall;
         for (int i = 0; i < FLUSHERS; i++) {
-            flushers.add(Thread.ofVirtual().name("seriatim-acks-" + namespace + "-" + i).start(this::flushLoop));
+            flushers.add(Thread.ofPlatform().daemon().name("seriatim-acks-" + namespace + "-" + i).start(this::flushLoop));
         }
     }
 

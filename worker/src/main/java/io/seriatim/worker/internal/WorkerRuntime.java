@@ -25,7 +25,7 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>the claimer (one platform thread): claims keys while there are free slots, and waits on
  *       the partitions' doorbell when none is due;</li>
  *   <li>one virtual thread per held key ({@link StrandRunner}): that key's jobs, acks and fails;</li>
- *   <li>the ack flushers ({@link AckBatcher}, virtual threads): the strands' waiting acks, gathered into one call;</li>
+ *   <li>the ack flushers ({@link AckBatcher}, two platform threads): the strands' waiting acks, gathered into one call;</li>
  *   <li>the renewer (one platform thread): one pipelined renewal of all held leases per interval.</li>
  * </ul>
  * Shared between them: {@link #held} (concurrent map) and {@link #slots} (a semaphore of
