@@ -1,0 +1,100 @@
+package io.seriatim.core.queue;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.core.redis.RedisSettings;
+import io.seriatim.core.script.Script;
+import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.localredis.RedisCluster;
+import io.seriatim.localredis.RedisServer;
+import io.seriatim.testkit.RedisClusterExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * KeyedQueue on a real local Redis Cluster (3 masters, 3 replicas), one namespace spread over
+ * every master: scripts must reach every node, including nodes that lost their script cache and
+ * replicas promoted after a kill -9 (issue 15, part 1).
+ */
+class ClusterQueueTest {
+    @RegisterExtension
+    static final RedisClusterExtension cluster = new RedisClusterExtension();
+
+    /** 12 partitions: with this name their hash tags fall on all three masters (checked below). */
+    private static final NamespaceSettings SPREAD = NamespaceSettings.builder("spread").partitions(12).build();
+
+    private UnifiedJedis redis;
+    private KeyedQueue queue;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisConnector.connect(RedisSettings.of(cluster.uri()));
+        queue = KeyedQueue.open(redis, SPREAD);
+        Set<RedisServer> holders = new HashSet<>();
+        QueueRoundTrip.hashTags(queue).forEach(tag -> holders.add(cluster.cluster().masterOfKey(tag)));
+        assertThat(holders).as("the namespace's partitions are on every master").hasSize(3);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    @Test
+    void enqueueClaimRenewAckWorkOnAFreshCluster() {
+        QueueRoundTrip.run(queue, "fresh-", 60);
+    }
+
+    @Test
+    void theyStillWorkAfterEveryNodeLostItsScripts() {
+        QueueRoundTrip.run(queue, "before-", 30);
+        cluster.cluster().scriptFlush();
+        QueueRoundTrip.run(queue, "after-", 30);
+    }
+
+    /** Were the whole pipeline sent again, the calls that ran on the other masters would enqueue twice. */
+    @Test
+    void aPipelineResendsOnlyTheCallsOfTheNodeWithoutTheScript() {
+        QueueRoundTrip.run(queue, "warm-", 30);
+        RedisServer flushed = cluster.cluster().masters().get(1);
+        flushed.call(Jedis::scriptFlush);
+        List<EnqueueRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            batch.add(EnqueueRequest.of("k" + i, ("job-" + i).getBytes(UTF_8)));
+        }
+        queue.enqueueAll(batch);
+        long pending = 0;
+        for (int p = 0; p < queue.partitionCount(); p++) {
+            for (ClaimedKey c : queue.claim(p, "w", 1_000, Duration.ofMinutes(1), 10).keys()) {
+                assertThat(c.jobs()).extracting(j -> new String(j.payload(), UTF_8))
+                        .containsExactly("job-" + c.lease().key().substring(1));
+                pending += c.jobs().size();
+            }
+        }
+        assertThat(pending).isEqualTo(60);
+        List<Boolean> loaded = flushed.call(j -> j.scriptExists(Script.ENQUEUE_MANY.sha(), Script.ENQUEUE_MANY.flaggedSha()));
+        assertThat(loaded).as("loaded again on the flushed node").contains(true);
+    }
+
+    @Test
+    void theyStillWorkAfterAMasterIsKilledAndItsReplicaPromoted() {
+        QueueRoundTrip.run(queue, "before-", 30);
+        RedisCluster c = cluster.cluster();
+        RedisServer master = c.masterOfKey(QueueRoundTrip.hashTags(queue).getFirst());
+        RedisServer replica = c.replicaOf(master).orElseThrow();
+        master.kill();
+        c.failover(replica);
+        QueueRoundTrip.run(queue, "after-", 30);
+    }
+}
