@@ -2,8 +2,10 @@ package io.seriatim.core.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.seriatim.core.redis.RedisConnector;
+import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.settings.NamespaceSettings;
@@ -96,5 +98,46 @@ class ClusterQueueTest {
         master.kill();
         c.failover(replica);
         QueueRoundTrip.run(queue, "after-", 30);
+    }
+
+    /**
+     * A renewal, one pipeline over every master, as the first call after a failover: the client
+     * still routes the dead master's slots to it. At worst that one call fails as unavailable
+     * (and has the client reread the slot map); the next renews every lease, on the promoted
+     * replica too, which never had the script.
+     */
+    @Test
+    void aRenewalRightAfterAFailoverWorksAtTheLatestOnItsSecondTry() {
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            queue.enqueue(EnqueueRequest.of("k" + i, "job".getBytes(UTF_8)));
+        }
+        for (int p = 0; p < queue.partitionCount(); p++) {
+            queue.claim(p, "w", 1_000, Duration.ofMinutes(1), 10).keys().forEach(c -> leases.add(c.lease()));
+        }
+        RedisCluster c = cluster.cluster();
+        RedisServer master = c.masterOfKey(QueueRoundTrip.hashTags(queue).getFirst());
+        RedisServer replica = c.replicaOf(master).orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicated(master, replica));
+        master.kill();
+        c.failover(replica);
+        List<Lease> renewed;
+        try {
+            renewed = queue.renew(leases, Duration.ofMinutes(1));
+        } catch (RedisUnavailableException firstTry) {
+            renewed = queue.renew(leases, Duration.ofMinutes(1));
+        }
+        assertThat(renewed).hasSize(leases.size());
+    }
+
+    /** Whether the replica has every write of its master (their replication offsets are equal). */
+    private static boolean replicated(RedisServer master, RedisServer replica) {
+        long written = offset(master.call(j -> j.info("replication")), "master_repl_offset:");
+        return written > 0 && offset(replica.call(j -> j.info("replication")), "slave_repl_offset:") == written;
+    }
+
+    private static long offset(String info, String field) {
+        return info.lines().filter(l -> l.startsWith(field)).map(l -> Long.parseLong(l.substring(field.length()).strip()))
+                .findFirst().orElse(-1L);
     }
 }
