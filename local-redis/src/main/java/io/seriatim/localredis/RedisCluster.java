@@ -32,7 +32,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-public final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements LocalDeployment {
     /** Redis Cluster's slot count. */
     public static final int SLOTS = 16_384;
     /** How long a node may be unreachable before the others count it as failed. */
@@ -124,6 +124,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** The seed address for Seriatim: {@code redis-cluster://127.0.0.1:p1,...} listing every node. */
+    @Override
     public String uri() {
         return "redis-cluster://" + nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
     }
@@ -172,14 +173,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** Restarts every killed node, resumes every paused one, and waits until all is well. */
+    @Override
     public void heal() {
-        for (RedisServer node : nodes) {
-            if (!node.isRunning()) {
-                node.restart();
-            } else if (node.isPaused()) {
-                node.resume();
-            }
-        }
+        nodes.forEach(RedisServer::revive);
         awaitHealthy();
     }
 
@@ -229,6 +225,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** FLUSHALL on every master; the replicas follow. */
+    @Override
     public void flushAll() {
         masters().forEach(RedisServer::flushAll);
     }

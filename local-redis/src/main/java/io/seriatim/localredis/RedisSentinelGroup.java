@@ -18,7 +18,7 @@ import redis.clients.jedis.Jedis;
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-public final class RedisSentinelGroup implements AutoCloseable {
+public final class RedisSentinelGroup implements LocalDeployment {
     /** The name the Sentinels monitor the master under. */
     public static final String MASTER_NAME = "seriatim";
     /** How long the master may be unreachable before a Sentinel counts it down. */
@@ -71,6 +71,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     /** The address for Seriatim: {@code redis-sentinel://127.0.0.1:s1,...,127.0.0.1:s3/seriatim}. */
+    @Override
     public String uri() {
         return "redis-sentinel://" + sentinels.stream().map(s -> s.host() + ":" + s.port())
                 .collect(Collectors.joining(",")) + "/" + MASTER_NAME;
@@ -113,14 +114,9 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     /** Restarts every killed process, resumes every paused one, and waits until all is well. */
+    @Override
     public void heal() {
-        for (RedisServer process : all()) {
-            if (!process.isRunning()) {
-                process.restart();
-            } else if (process.isPaused()) {
-                process.resume();
-            }
-        }
+        all().forEach(RedisServer::revive);
         awaitHealthy();
     }
 
@@ -176,6 +172,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     /** FLUSHALL on the master; the replica follows. */
+    @Override
     public void flushAll() {
         master().flushAll();
     }

@@ -171,6 +171,15 @@ public final class RedisServer implements AutoCloseable {
         paused = false;
     }
 
+    /** Restarts it if it was killed, resumes it if it was paused: as it was before the test's harm. */
+    public void revive() {
+        if (!isRunning()) {
+            restart();
+        } else if (isPaused()) {
+            resume();
+        }
+    }
+
     /** FLUSHALL on this server only. */
     public void flushAll() {
         try (Jedis j = jedis(Duration.ofSeconds(5))) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.seriatim.core.redis.RedisConnector;
-import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.redis.RedisSettings;
+import io.seriatim.core.redis.RedisUnavailableException;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.localredis.RedisCluster;
 import io.seriatim.localredis.RedisServer;
-import io.seriatim.testkit.RedisClusterExtension;
+import io.seriatim.testkit.DeploymentExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +31,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 class ClusterQueueTest {
     @RegisterExtension
-    static final RedisClusterExtension cluster = new RedisClusterExtension();
+    static final DeploymentExtension<RedisCluster> cluster = DeploymentExtension.cluster();
 
     /** 12 partitions: with this name their hash tags fall on all three masters (checked below). */
     private static final NamespaceSettings SPREAD = NamespaceSettings.builder("spread").partitions(12).build();
@@ -44,7 +44,7 @@ class ClusterQueueTest {
         redis = RedisConnector.connect(RedisSettings.of(cluster.uri()));
         queue = KeyedQueue.open(redis, SPREAD);
         Set<RedisServer> holders = new HashSet<>();
-        QueueRoundTrip.hashTags(queue).forEach(tag -> holders.add(cluster.cluster().masterOfKey(tag)));
+        QueueRoundTrip.hashTags(queue).forEach(tag -> holders.add(cluster.deployment().masterOfKey(tag)));
         assertThat(holders).as("the namespace's partitions are on every master").hasSize(3);
     }
 
@@ -61,7 +61,7 @@ class ClusterQueueTest {
     @Test
     void theyStillWorkAfterEveryNodeLostItsScripts() {
         QueueRoundTrip.run(queue, "before-", 30);
-        cluster.cluster().scriptFlush();
+        cluster.deployment().scriptFlush();
         QueueRoundTrip.run(queue, "after-", 30);
     }
 
@@ -69,7 +69,7 @@ class ClusterQueueTest {
     @Test
     void aPipelineResendsOnlyTheCallsOfTheNodeWithoutTheScript() {
         QueueRoundTrip.run(queue, "warm-", 30);
-        RedisServer flushed = cluster.cluster().masters().get(1);
+        RedisServer flushed = cluster.deployment().masters().get(1);
         flushed.call(Jedis::scriptFlush);
         List<EnqueueRequest> batch = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -92,7 +92,7 @@ class ClusterQueueTest {
     @Test
     void theyStillWorkAfterAMasterIsKilledAndItsReplicaPromoted() {
         QueueRoundTrip.run(queue, "before-", 30);
-        RedisCluster c = cluster.cluster();
+        RedisCluster c = cluster.deployment();
         RedisServer master = c.masterOfKey(QueueRoundTrip.hashTags(queue).getFirst());
         RedisServer replica = c.replicaOf(master).orElseThrow();
         master.kill();
@@ -115,7 +115,7 @@ class ClusterQueueTest {
         for (int p = 0; p < queue.partitionCount(); p++) {
             queue.claim(p, "w", 1_000, Duration.ofMinutes(1), 10).keys().forEach(c -> leases.add(c.lease()));
         }
-        RedisCluster c = cluster.cluster();
+        RedisCluster c = cluster.deployment();
         RedisServer master = c.masterOfKey(QueueRoundTrip.hashTags(queue).getFirst());
         RedisServer replica = c.replicaOf(master).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> replicated(master, replica));
