@@ -69,7 +69,9 @@ public final class RedisCluster implements LocalDeployment {
             for (int i = 0; i < 2 * MASTERS; i++) {
                 started.add(RedisServer.start(binary, clusterPort(), List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()))));
+                        "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                        // Redis 7 waits 5 s before a diskless full sync, for more replicas to join it: none will.
+                        "--repl-diskless-sync-delay", "0")));
             }
             RedisCluster cluster = new RedisCluster(started);
             cluster.form();

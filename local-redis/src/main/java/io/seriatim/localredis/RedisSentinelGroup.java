@@ -45,10 +45,12 @@ public final class RedisSentinelGroup implements LocalDeployment {
     public static RedisSentinelGroup start(Path binary, Duration downAfter) {
         List<RedisServer> started = new ArrayList<>();
         try {
-            RedisServer master = RedisServer.start(binary, List.of());
+            // Redis 7 waits 5 s before a diskless full sync, for more replicas to join it: none will.
+            List<String> noSyncDelay = List.of("--repl-diskless-sync-delay", "0");
+            RedisServer master = RedisServer.start(binary, noSyncDelay);
             started.add(master);
             RedisServer replica = RedisServer.start(binary, List.of("--replicaof", master.host(),
-                    Integer.toString(master.port())));
+                    Integer.toString(master.port()), "--repl-diskless-sync-delay", "0"));
             started.add(replica);
             List<String> config = List.of(
                     "sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " " + QUORUM,
@@ -101,7 +103,11 @@ public final class RedisSentinelGroup implements LocalDeployment {
 
     /**
      * Has a Sentinel promote the replica now (SENTINEL FAILOVER: no agreement needed), then waits
-     * until every Sentinel names it and it answers as master.
+     * until every Sentinel names it and the old master replicates it.
+     *
+     * <p>The Sentinels turn the old master into a replica only when they next ask it for INFO,
+     * up to 10 s later; until then it still answers as a master. This sends it REPLICAOF at once,
+     * as the Sentinels will: a test need not wait out that window.
      */
     public void failover() {
         RedisServer before = master();
@@ -110,6 +116,10 @@ public final class RedisSentinelGroup implements LocalDeployment {
             RedisServer now = master();
             return now == before ? "the master is still " + before.port() : null;
         });
+        RedisServer now = master();
+        if (before.isRunning() && !before.isPaused()) {
+            before.call(j -> j.replicaof(now.host(), now.port()));
+        }
         awaitHealthy();
     }
 
