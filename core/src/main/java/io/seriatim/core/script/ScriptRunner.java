@@ -271,9 +271,10 @@ public final class ScriptRunner {
         if (!(redis instanceof RedisClusterClient cluster)) {
             return;
         }
+        // Jedis reads MOVED and ASK replies as redirections; CLUSTERDOWN while a failover is under way.
         boolean moved = outcomes.stream().anyMatch(o -> o instanceof JedisConnectionException
                 || o instanceof JedisRedirectionException
-                || (o instanceof JedisDataException d && String.valueOf(d.getMessage()).matches("^(MOVED|ASK|CLUSTERDOWN) .*")));
+                || (o instanceof JedisDataException d && String.valueOf(d.getMessage()).startsWith("CLUSTERDOWN")));
         if (moved) {
             try {
                 cluster.refreshClusterTopology();
