@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 
 /**
  * One real {@code redis-server} process on a free loopback port, in its own data directory, with
- * AOF on by default, that a test may kill, restart on the same data, pause and resume.
+ * AOF on by default (or a Sentinel, {@link #startSentinel}), that a test may kill, restart on the
+ * same data, pause and resume.
  *
  * <p>It never talks to a Redis it did not start. Processes still alive when the JVM exits are
  * killed by a shutdown hook, so a failed or hung test leaves none behind.
@@ -40,17 +42,23 @@ public final class RedisServer implements AutoCloseable {
                 "seriatim-redis-reaper"));
     }
 
+    /** The config file a Sentinel reads and rewrites, in its data directory. */
+    private static final String SENTINEL_CONF = "sentinel.conf";
+
     private final Path binary;
     private final Path dir;
     private final List<String> extraArgs;
     private final int port;
+    private final boolean sentinel;
     private Process process;
+    private boolean paused;
 
-    private RedisServer(Path binary, Path dir, int port, List<String> extraArgs) {
+    private RedisServer(Path binary, Path dir, int port, List<String> extraArgs, boolean sentinel) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.sentinel = sentinel;
     }
 
     /** Starts a server with AOF {@code everysec}. */
@@ -80,7 +88,26 @@ public final class RedisServer implements AutoCloseable {
         BINARIES.add(binary);
         try {
             Path dir = Files.createTempDirectory("seriatim-redis-");
-            RedisServer server = new RedisServer(binary, dir, port, extraArgs);
+            RedisServer server = new RedisServer(binary, dir, port, extraArgs, false);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code binary} as a Redis Sentinel ({@code redis-server sentinel.conf --sentinel}) on
+     * a free port, its config file made of {@code configLines} (e.g. {@code sentinel monitor ...}).
+     * The file lives in the data directory, where the Sentinel rewrites it with what it learns,
+     * so that a {@link #restart()} comes back knowing the group.
+     */
+    public static RedisServer startSentinel(Path binary, List<String> configLines) {
+        BINARIES.add(binary);
+        try {
+            Path dir = Files.createTempDirectory("seriatim-sentinel-");
+            Files.write(dir.resolve(SENTINEL_CONF), configLines);
+            RedisServer server = new RedisServer(binary, dir, freePort(), List.of(), true);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -99,6 +126,8 @@ public final class RedisServer implements AutoCloseable {
     public Path dataDir() { return dir; }
     public long pid() { return process.pid(); }
     public boolean isRunning() { return process != null && process.isAlive(); }
+    /** Whether {@link #pause()} stopped it and no {@link #resume()}, kill or restart came since. */
+    public boolean isPaused() { return paused && isRunning(); }
 
     /** The server's version, e.g. {@code 7.0.15}, from INFO server. */
     public String version() {
@@ -121,6 +150,7 @@ public final class RedisServer implements AutoCloseable {
         if (process != null) {
             LIVE.remove(process.toHandle());
         }
+        paused = false;
     }
 
     /** Starts the server again on the same port and data directory. */
@@ -132,17 +162,35 @@ public final class RedisServer implements AutoCloseable {
     /** SIGSTOP: the server holds its connections but answers nothing. */
     public void pause() {
         signal("STOP");
+        paused = true;
     }
 
     /** SIGCONT after {@link #pause()}. */
     public void resume() {
         signal("CONT");
+        paused = false;
+    }
+
+    /** Restarts it if it was killed, resumes it if it was paused: as it was before the test's harm. */
+    public void revive() {
+        if (!isRunning()) {
+            restart();
+        } else if (isPaused()) {
+            resume();
+        }
     }
 
     /** FLUSHALL on this server only. */
     public void flushAll() {
         try (Jedis j = jedis(Duration.ofSeconds(5))) {
             j.flushAll();
+        }
+    }
+
+    /** Runs {@code command} on a connection of its own (2 s timeout) and closes it. */
+    public <T> T call(Function<Jedis, T> command) {
+        try (Jedis j = jedis(Duration.ofSeconds(2))) {
+            return command.apply(j);
         }
     }
 
@@ -161,12 +209,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private void launch() {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--protected-mode", "no",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
-                "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary.toString());
+        if (sentinel) {
+            // A Sentinel keeps no data set: no persistence options, and its config file comes first.
+            cmd.addAll(List.of(dir.resolve(SENTINEL_CONF).toString(), "--sentinel"));
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--protected-mode", "no",
+                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+        if (!sentinel) {
+            cmd.addAll(List.of("--save", "", "--appendonly", "yes", "--appendfsync", "everysec"));
+        }
         cmd.addAll(extraArgs);
+        return cmd;
+    }
+
+    private void launch() {
+        List<String> cmd = command();
         Duration deadline = Duration.ofSeconds(10);
         long until = System.nanoTime() + deadline.toNanos();
         IllegalStateException last = null;

@@ -85,11 +85,7 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (!server.isRunning()) {
-            server.restart();
-        } else {
-            server.resume(); // harmless when not paused; a paused server would hang the flush
-        }
+        server.revive(); // a paused server would hang the flush
         server.flushAll();
     }
 

@@ -15,7 +15,9 @@ import redis.clients.jedis.exceptions.JedisValidationException;
  * <ul>
  *   <li>no answer (connection refused or lost, socket timeout, no free connection in the pool, no
  *       reachable Cluster node) and answers that mean "not now" (OOM, LOADING, BUSY, MASTERDOWN,
- *       READONLY, TRYAGAIN, CLUSTERDOWN, NOSCRIPT after a flush): {@link RedisUnavailableException};
+ *       READONLY, TRYAGAIN, CLUSTERDOWN, NOSCRIPT after a flush, and MOVED or ASK, which a
+ *       pipeline on a Cluster meets after a failover or during a reshard):
+ *       {@link RedisUnavailableException};
  *   <li>any other error of a script: {@link RedisScriptException};
  *   <li>any other error of a plain command: {@link RedisException}.
  * </ul>
@@ -25,7 +27,7 @@ public final class RedisErrors {
 
     /** The first word of error replies after which the same call may succeed later. */
     private static final List<String> NOT_NOW = List.of("OOM", "LOADING", "BUSY", "MASTERDOWN", "READONLY",
-            "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT");
+            "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT", "MOVED", "ASK");
 
     /** What Redis 7 appends to an error raised inside a script: noise for the reader. */
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile(" ?script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
