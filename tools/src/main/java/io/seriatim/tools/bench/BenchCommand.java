@@ -251,6 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
             StringBuilder md = new StringBuilder("Measured " + LocalDate.now(java.time.ZoneId.systemDefault()) + " with `./seriatim bench"
                     + (quick ? " --quick" : " --runs " + n + " --warmups " + warmups)
                     + (only != null ? " --scenario " + String.join(",", only) : "") + (workers != 2 ? " --workers " + workers : "")
+                    + (kafka ? " --kafka" : "") + (bullmq ? " --bullmq" : "")
                     + "` on " + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version() + ".\n\n");
             if (!deployTable.isEmpty()) {
                 md.append("Deployment: each part a process of its own (medians of ").append(n)
