@@ -47,8 +47,13 @@ final class AckBatcher implements AutoCloseable {
         this.leaseTime = leaseTime;
         this.keysPerCall = keysPerCall;
         for (int i = 0; i < FLUSHERS; i++) {
-            flushers.add(Thread.ofPlatform().daemon().name("seriatim-acks-" + namespace + "-" + i).start(this::flushLoop));
+            flushers.add(Thread.ofPlatform().daemon().name("seriatim-acks-" + namespace + "-" + i).unstarted(this::flushLoop));
         }
+    }
+
+    /** Starts the flushers: before the first strand. */
+    void start() {
+        flushers.forEach(Thread::start);
     }
 
     /**

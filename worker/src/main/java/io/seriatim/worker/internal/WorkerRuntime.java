@@ -86,6 +86,7 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public void start() {
+        acks.start();
         renewerThread.start();
         claimerThread.start();
         log.info("worker {} serving namespace {} (concurrency {}, batch {}, lease {})", settings.workerId(),
