@@ -84,13 +84,7 @@ final class Leases {
      * HEAD_MISMATCH.
      */
     List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
-        Map<List<Object>, List<Integer>> byPartitionAndWorker = new LinkedHashMap<>();
-        for (int i = 0; i < requests.size(); i++) {
-            Lease lease = requests.get(i).lease();
-            byPartitionAndWorker.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>())
-                    .add(i);
-        }
-        List<List<Integer>> groups = new ArrayList<>(byPartitionAndWorker.values());
+        List<List<Integer>> groups = byPartitionAndWorker(requests.stream().map(AckRequest::lease).toList());
         List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
         for (List<Integer> group : groups) {
             Lease first = requests.get(group.getFirst()).lease();
@@ -144,14 +138,22 @@ final class Leases {
         }
     }
 
-    List<Lease> renew(List<Lease> leases, Duration leaseTime) {
-        Map<List<Object>, List<Lease>> byPartitionAndWorker = new LinkedHashMap<>();
-        for (Lease lease : leases) {
-            // renew.lua takes one worker id per call: group by partition and worker.
-            byPartitionAndWorker.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>())
-                    .add(lease);
+    /**
+     * The leases' positions, grouped by partition and worker in order of first appearance: a
+     * script call covers one partition (one slot) and takes one worker id.
+     */
+    private static List<List<Integer>> byPartitionAndWorker(List<Lease> leases) {
+        Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < leases.size(); i++) {
+            Lease lease = leases.get(i);
+            groups.computeIfAbsent(List.of(lease.partition(), lease.workerId()), g -> new ArrayList<>()).add(i);
         }
-        List<List<Lease>> groups = new ArrayList<>(byPartitionAndWorker.values());
+        return new ArrayList<>(groups.values());
+    }
+
+    List<Lease> renew(List<Lease> leases, Duration leaseTime) {
+        List<List<Lease>> groups = byPartitionAndWorker(leases).stream()
+                .map(group -> group.stream().map(leases::get).toList()).toList();
         List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
         for (List<Lease> group : groups) {
             PartitionKeys p = keys.partition(group.getFirst().partition());
