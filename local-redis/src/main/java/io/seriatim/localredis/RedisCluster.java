@@ -184,7 +184,8 @@ public final class RedisCluster implements LocalDeployment {
     /**
      * Waits (at most 30 s) until every running, unpaused node answers {@code cluster_state:ok},
      * all of them agree on which masters serve the slots, those masters are running and serve all
-     * 16,384 slots, and every running replica's link to its master is up.
+     * 16,384 slots, no running node is marked failing by another, and every running replica's link
+     * to its master is up and its master lists it as its replica.
      */
     public void awaitHealthy() {
         Poll.until(SETTLE, "the cluster being healthy", this::problem);
@@ -203,6 +204,11 @@ public final class RedisCluster implements LocalDeployment {
             }
             Map<String, Integer> owners = new HashMap<>();
             for (ClusterNode c : view(node)) {
+                RedisServer peer = byPort(c.port());
+                if (peer.isRunning() && !peer.isPaused() && c.isFailing()) {
+                    // A restarted node is "healthy" only once the others have cleared its FAIL flag.
+                    return "node " + node.port() + " still marks running node " + c + " as failing";
+                }
                 if (c.isMaster() && c.slots() > 0) {
                     RedisServer owner = byPort(c.port());
                     if (c.isFailing() || !owner.isRunning() || owner.isPaused()) {
@@ -222,8 +228,22 @@ public final class RedisCluster implements LocalDeployment {
             if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
                 return "replica " + node.port() + " has no link to its master yet";
             }
+            ClusterNode self = byId(view(node)).get(ids.get(node.port()));
+            if (!self.isMaster() && !roleSeenByItsMaster(self)) {
+                return "replica " + node.port() + " is not yet listed as a replica by its master";
+            }
         }
         return agreed == null ? "no node is running" : null;
+    }
+
+    private boolean roleSeenByItsMaster(ClusterNode replica) {
+        RedisServer master = nodes.stream().filter(n -> replica.masterId().equals(ids.get(n.port()))).findFirst()
+                .orElse(null);
+        if (master == null || !master.isRunning() || master.isPaused()) {
+            return false;
+        }
+        ClusterNode seen = byId(view(master)).get(replica.id());
+        return seen != null && replica.masterId().equals(seen.masterId()) && !seen.isFailing();
     }
 
     /** FLUSHALL on every master; the replicas follow. */
