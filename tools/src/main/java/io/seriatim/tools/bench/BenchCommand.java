@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", description = "deploy (all of: deploy-dense, deploy-dense-preloaded, deploy-sparse, "
             + "deploy-sparse-preloaded, deploy-paced-10k, deploy-paced-50k, deploy-sleep, deploy-mixed); lab (all of: "
             + "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, "
-            + "latency, mixed, claim) (default: all). With --bullmq or --kafka a name also selects those systems' rows of it "
+            + "latency, mixed, claim; claim-10m only when named) (default: all). With --bullmq or --kafka a name also selects those systems' rows of it "
             + "(drain: bullmq-drain, kafka-drain, kafka-drain-plain); bullmq or kafka selects all of theirs (kafka: dense, drain, "
             + "sparse, paced, sleep, mixed); lab includes BullMQ's, deploy Kafka's")
     List<String> only;
@@ -114,6 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
         all.put("claim", () -> Scenarios.claimCost(1000));
         if (!quick) {
             all.put("claim-large", () -> Scenarios.claimCost(1_000_000));
+        }
+        if (!quick && only != null && only.contains("claim-10m")) {
+            // Only when named: preloading 10M keys takes minutes per run and ~3 GB of Redis.
+            all.put("claim-10m", () -> Scenarios.claimCost(10_000_000));
         }
         if (bullmq) {
             Path dir = bullmqDir != null ? bullmqDir : BullMqRun.locate();
