@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClusterFailoverOption;
+import redis.clients.jedis.params.MigrateParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -44,6 +45,8 @@ public final class RedisCluster implements LocalDeployment {
     /** Redis 6.2 has no cluster-port: the bus is always the client port + 10,000. */
     private static final int BUS_OFFSET = 10_000;
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final int MIGRATE_BATCH = 100;
+    private static final int MIGRATE_TIMEOUT_MS = 5_000;
 
     private final List<RedisServer> nodes;
     /** Node id by client port: ids are kept in nodes.conf across restarts. */
@@ -172,6 +175,67 @@ public final class RedisCluster implements LocalDeployment {
             return self.isMaster() && self.slots() > 0 ? null : "it sees itself as " + self;
         });
         awaitHealthy();
+    }
+
+    /**
+     * Moves {@code slot} and its keys to the master {@code target} while clients use it, as
+     * {@code redis-cli --cluster reshard} does: {@link #beginMigration}, its keys a batch at a
+     * time with {@link #migrateKeys} (clients meet ASK, and TRYAGAIN for a multi-key call whose
+     * keys are split meanwhile), then {@link #finishMigration}. Nothing to do when {@code target}
+     * serves it already.
+     */
+    public void migrateSlot(int slot, RedisServer target) {
+        RedisServer source = masterOfSlot(slot);
+        if (source == target) {
+            return;
+        }
+        beginMigration(slot, target);
+        while (true) {
+            List<byte[]> keys = source.call(j -> j.clusterGetKeysInSlotBinary(slot, MIGRATE_BATCH));
+            if (keys.isEmpty()) {
+                break;
+            }
+            migrateKeys(slot, target, keys);
+        }
+        finishMigration(slot, target);
+    }
+
+    /** Marks {@code slot} importing on {@code target} and migrating on its master: a reshard's first step. */
+    public void beginMigration(int slot, RedisServer target) {
+        RedisServer source = masterOfSlot(slot);
+        String sourceId = ids.get(source.port());
+        String targetId = ids.get(target.port());
+        target.call(j -> j.clusterSetSlotImporting(slot, sourceId));
+        source.call(j -> j.clusterSetSlotMigrating(slot, targetId));
+    }
+
+    /** MIGRATE of {@code keys} of the migrating {@code slot} from its master to {@code target}. */
+    public void migrateKeys(int slot, RedisServer target, List<byte[]> keys) {
+        masterOfSlot(slot).call(j -> j.migrate(target.host(), target.port(), 0, MIGRATE_TIMEOUT_MS,
+                MigrateParams.migrateParams().replace(), keys.toArray(byte[][]::new)));
+    }
+
+    /** Makes {@code target} the owner of {@code slot} on every master and waits until every node sees it. */
+    public void finishMigration(int slot, RedisServer target) {
+        RedisServer source = masterOfSlot(slot);
+        String targetId = ids.get(target.port());
+        // The target first: once the source lets go, the target must already answer for the slot.
+        target.call(j -> j.clusterSetSlotNode(slot, targetId));
+        source.call(j -> j.clusterSetSlotNode(slot, targetId));
+        for (RedisServer master : masters()) {
+            if (master != source && master != target) {
+                master.call(j -> j.clusterSetSlotNode(slot, targetId));
+            }
+        }
+        Poll.until(SETTLE, "every node seeing slot " + slot + " served by " + target.port(), () -> {
+            for (RedisServer node : nodes) {
+                if (node.isRunning() && !node.isPaused() && view(node).stream()
+                        .noneMatch(c -> c.port() == target.port() && c.serves(slot))) {
+                    return "node " + node.port() + " does not see it yet";
+                }
+            }
+            return null;
+        });
     }
 
     /** Restarts every killed node, resumes every paused one, and waits until all is well. */

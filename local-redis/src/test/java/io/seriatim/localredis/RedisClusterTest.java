@@ -83,4 +83,23 @@ class RedisClusterTest {
         assertThat(cluster.nodes()).allMatch(RedisServer::isRunning).noneMatch(RedisServer::isPaused);
         assertThat(cluster.masters()).hasSize(3);
     }
+
+    @Test
+    @Order(6)
+    void aSlotMovesWithItsKeysToAnotherMaster() {
+        HostAndPort seed = new HostAndPort("127.0.0.1", cluster.nodes().getFirst().port());
+        try (RedisClusterClient client = RedisClusterClient.create(seed)) {
+            for (int i = 0; i < 250; i++) {
+                client.rpush("{moving}:list", "v" + i);
+            }
+            int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot("{moving}");
+            RedisServer from = cluster.masterOfSlot(slot);
+            RedisServer to = cluster.masters().stream().filter(m -> m != from).findFirst().orElseThrow();
+            cluster.migrateSlot(slot, to);
+            assertThat(cluster.masterOfSlot(slot)).isSameAs(to);
+            assertThat(client.llen("{moving}:list")).isEqualTo(250);
+            assertThat(client.lindex("{moving}:list", 249)).isEqualTo("v249");
+        }
+        cluster.awaitHealthy();
+    }
 }

@@ -3,6 +3,7 @@ package io.seriatim.core.redis;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisValidationException;
@@ -15,7 +16,8 @@ import redis.clients.jedis.exceptions.JedisValidationException;
  * <ul>
  *   <li>no answer (connection refused or lost, socket timeout, no free connection in the pool, no
  *       reachable Cluster node) and answers that mean "not now" (OOM, LOADING, BUSY, MASTERDOWN,
- *       READONLY, TRYAGAIN, CLUSTERDOWN, NOSCRIPT after a flush, and MOVED or ASK, which a
+ *       READONLY, TRYAGAIN, CLUSTERDOWN, NOSCRIPT after a flush, a script's "non local key" while a
+ *       slot moves, a SCRIPT LOAD broadcast that some node did not take, and MOVED or ASK, which a
  *       pipeline on a Cluster meets after a failover or during a reshard):
  *       {@link RedisUnavailableException};
  *   <li>any other error of a script: {@link RedisScriptException};
@@ -28,6 +30,14 @@ public final class RedisErrors {
     /** The first word of error replies after which the same call may succeed later. */
     private static final List<String> NOT_NOW = List.of("OOM", "LOADING", "BUSY", "MASTERDOWN", "READONLY",
             "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT", "MOVED", "ASK");
+
+    /**
+     * What a script's command meets on a Cluster while a slot moves or the cluster is down; the
+     * script stopped before its first write (see guard_slot in common.lua), so the call may be
+     * sent again. 6.2 starts the first with "Lua script", 7 with "Script".
+     */
+    private static final List<String> IN_SCRIPT_NOT_NOW = List.of("cript attempted to access a non local key",
+            "while the cluster is down");
 
     /** What Redis 7 appends to an error raised inside a script: noise for the reader. */
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile(" ?script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
@@ -62,7 +72,8 @@ public final class RedisErrors {
         // Jedis raises JedisDataException for an error reply and JedisValidationException before it
         // sends; anything else means no answer came.
         boolean noAnswer = !(e instanceof JedisDataException) && !(e instanceof JedisValidationException);
-        if (noAnswer || NOT_NOW.contains(firstWord(answer))) {
+        if (noAnswer || NOT_NOW.contains(firstWord(answer)) || IN_SCRIPT_NOT_NOW.stream().anyMatch(answer::contains)
+                || e instanceof JedisBroadcastException) {
             return new RedisUnavailableException("Redis unavailable while " + during + ": " + answer, e);
         }
         String message = "Redis error while " + during + ": " + readable(answer);

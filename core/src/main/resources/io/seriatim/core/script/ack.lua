@@ -34,6 +34,8 @@
   it was given, so a stale holder never pops a job it did not run. Each key ends in exactly
   one of leases (CONTINUE), ready (YIELDED) or none with an empty list (RELEASED). Groups are
   independent: one key's STALE or HEAD_MISMATCH changes nothing for it and nothing for the others.
+  The key lists are checked (guard_slot) before they are read and before the first write, so a
+  call that fails in a slot being resharded changes nothing.
 ]]
 -- @include common.lua
 
@@ -51,6 +53,9 @@ while i <= nargs do
   i = i + 5 + tonumber(ARGV[i + 4])
 end
 local ownerValues = hmget_all(owners, groupKeys)
+local lists = {}
+for g, key in ipairs(groupKeys) do lists[g] = prefix .. 'q:' .. key end
+guard_slot(lists)
 
 local now -- Redis time, read once and only if a key stays leased or yields
 local out = {}
@@ -67,7 +72,7 @@ for g, key in ipairs(groupKeys) do
     out[#out + 1] = -1
   else
     seen[key] = true
-    local queue = prefix .. 'q:' .. key
+    local queue = lists[g]
     -- The head, then what comes after it: the next jobs, or one job to tell whether any is left.
     local jobs = redis.call('LRANGE', queue, 0, n + math.max(skip + batch, 1) - 1)
     local matches = #jobs >= n

@@ -23,6 +23,8 @@
   greater than every fence granted before in this partition. Keys with no jobs are never
   leased (a ready key always has jobs; if one had none it is dropped from ready here).
   When due keys remain after this claim the bell rings again, so the next idle worker wakes.
+  The key lists are checked (guard_slot) before they are read and before the first write, so a
+  call that fails in a slot being resharded changes nothing.
 ]]
 -- @include common.lua
 
@@ -37,21 +39,24 @@ if redis.call('EXISTS', paused) == 1 then
 end
 
 local due = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, maxKeys)
--- The due keys are the lowest-ranked members, so one ZREMRANGEBYRANK removes them all: one
--- O(log N) descent instead of one per key, which kept a claim's cost from staying flat as the
--- ready set grew to a million keys.
-if #due > 0 then redis.call('ZREMRANGEBYRANK', ready, 0, #due - 1) end
+local lists = {}
+for d, key in ipairs(due) do lists[d] = prefix .. 'q:' .. key end
+guard_slot(lists)
 local out = {now, -1, 0}
 -- Per key only its LRANGE: the fences, attempts, leases and owners of all granted keys take one
 -- command each (a command run from Lua costs about as much as the work it does here).
 local granted, batches = {}, {}
-for _, key in ipairs(due) do
-  local jobs = redis.call('LRANGE', prefix .. 'q:' .. key, 0, batch - 1)
+for d, key in ipairs(due) do
+  local jobs = redis.call('LRANGE', lists[d], 0, batch - 1)
   if #jobs > 0 then
     granted[#granted + 1] = key
     batches[#batches + 1] = jobs
   end
 end
+-- The due keys are the lowest-ranked members, so one ZREMRANGEBYRANK removes them all: one
+-- O(log N) descent instead of one per key, which kept a claim's cost from staying flat as the
+-- ready set grew to a million keys.
+if #due > 0 then redis.call('ZREMRANGEBYRANK', ready, 0, #due - 1) end
 local n = #granted
 if n > 0 then
   local lastFence = redis.call('INCRBY', fenceKey, n)

@@ -26,7 +26,7 @@ local prefix, only, limit, toHead, fromId = ARGV[1], ARGV[2], tonumber(ARGV[3]),
 local now = now_ms()
 
 local entries = redis.call('XRANGE', dlq, fromId, '+', 'COUNT', limit)
-local byKey, order = {}, {}
+local byKey, order, taken = {}, {}, {}
 local last = ''
 for _, e in ipairs(entries) do
   last = e[1]
@@ -35,9 +35,13 @@ for _, e in ipairs(entries) do
   if only == '' or f.key == only then
     if not byKey[f.key] then byKey[f.key] = {}; order[#order + 1] = f.key end
     table.insert(byKey[f.key], f.job)
-    redis.call('XDEL', dlq, e[1])
+    taken[#taken + 1] = e[1]
   end
 end
+local lists = {}
+for k, key in ipairs(order) do lists[k] = prefix .. 'q:' .. key end
+guard_slot(lists)
+call_spread('XDEL', dlq, taken)
 
 local replayed = 0
 for _, key in ipairs(order) do

@@ -36,6 +36,7 @@ local count = #ARGV - 8
 local now = now_ms()
 
 local dedup = dedupId ~= '' and (prefix .. 'dedup:' .. dedupId .. '\n' .. key) or nil
+guard_slot({prefix .. 'ids:' .. ARGV[8], dedup})
 if dedup then
   local seen = redis.call('GET', dedup)
   if seen then

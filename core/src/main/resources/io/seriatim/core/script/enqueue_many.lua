@@ -35,7 +35,9 @@
   applied in argument order, each group's jobs consecutive; a live dedup id writes nothing for
   its group. The call's dedup key holds callFirst (and which of the groups with their own ids
   were enqueued), so a resend is answered with every original id: one small key per call, not
-  one per group.
+  one per group. The undeclared keys (lists, dedup keys, the block's marker) are checked
+  (guard_slot) before anything is read or written, so a call that fails in a slot being
+  resharded changes nothing.
 ]]
 -- @include common.lua
 
@@ -43,6 +45,18 @@ local ready, stats, bell = KEYS[1], KEYS[2], KEYS[3]
 local prefix, dedupTtl, callDedupId, callFirst = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local nargs = #ARGV
 local now = now_ms()
+
+local undeclared = {prefix .. 'ids:' .. ARGV[5]}
+if callDedupId ~= '' then undeclared[2] = prefix .. 'dedup:' .. callDedupId .. '\n' end
+do
+  local j = 6
+  while j <= nargs do
+    undeclared[#undeclared + 1] = prefix .. 'q:' .. ARGV[j]
+    if ARGV[j + 1] ~= '' then undeclared[#undeclared + 1] = prefix .. 'dedup:' .. ARGV[j + 1] .. '\n' .. ARGV[j] end
+    j = j + 3 + tonumber(ARGV[j + 2])
+  end
+end
+guard_slot(undeclared)
 
 -- The groups with their own dedup id (few; the others need no table). An own id is live
 -- (seen: its original ids) or taken by an earlier group of this same call (sameAs).

@@ -36,6 +36,7 @@ local prefix, key, worker, fence = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jobId, why, retryable = tonumber(ARGV[5]), ARGV[6], ARGV[7] == '1'
 local maxAttempts, delay, policy = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10]
 
+guard_slot({prefix .. 'parked', prefix .. 'dlq'}) -- what exhaust() may write
 if not is_owner(owners, key, fence, worker) then return {-1} end
 local head = redis.call('LINDEX', queue, 0)
 if not head or not has_id(head, jobId) then return {-2} end

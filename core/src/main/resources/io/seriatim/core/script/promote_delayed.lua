@@ -33,8 +33,11 @@ for _, member in ipairs(due) do
   local key = string.sub(member, 9, nl - 1)
   if not byKey[key] then byKey[key] = {}; order[#order + 1] = key end
   table.insert(byKey[key], string.sub(member, nl + 1))
-  redis.call('ZREM', delayed, member)
 end
+local undeclared = {prefix .. 'ready', prefix .. 'bell', prefix .. 'stats'}
+for _, key in ipairs(order) do undeclared[#undeclared + 1] = prefix .. 'q:' .. key end
+if #due > 0 then guard_slot(undeclared) end
+call_spread('ZREM', delayed, due)
 for _, key in ipairs(order) do
   append_jobs(prefix, key, byKey[key], now)
 end

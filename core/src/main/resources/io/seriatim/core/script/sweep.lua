@@ -32,6 +32,11 @@ if #expired > limit then
   more = 1
   expired[#expired] = nil
 end
+if #expired > 0 then
+  local undeclared = {prefix .. 'ready', prefix .. 'parked', prefix .. 'dlq'}
+  for _, key in ipairs(expired) do undeclared[#undeclared + 1] = prefix .. 'q:' .. key end
+  guard_slot(undeclared)
+end
 local dead, parked, woke = 0, 0, false
 for _, key in ipairs(expired) do
   redis.call('ZREM', leases, key)

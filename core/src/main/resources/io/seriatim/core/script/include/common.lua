@@ -36,6 +36,20 @@ local function hmget_all(hash, fields)
   return out
 end
 
+-- Redis Cluster moves a slot's keys one at a time while it reshards. A script's command on a key
+-- it did not declare (queue lists, dedup keys: built from the prefix) then fails where the script
+-- stands if the key has left, or, on the node the slot is moving to, finds nothing if the key has
+-- not arrived yet; either way what the script wrote before stays. So a script checks every
+-- undeclared key it will touch with one multi-key EXISTS before it reads or writes any of them,
+-- and before its first write: while the slot moves, a multi-key command that misses a key fails
+-- (TRYAGAIN) on either node, the script stops having written nothing, and the caller retries.
+-- At any other time it only counts. KEYS[1] goes along, so that one key is a multi-key command too.
+local function guard_slot(keys)
+  for i = 1, #keys, UNPACK_STEP do
+    redis.call('EXISTS', KEYS[1], unpack(keys, i, math.min(i + UNPACK_STEP - 1, #keys)))
+  end
+end
+
 -- Protobuf base-128 varint of a non-negative integer below 2^53 (exact in Lua numbers): at most
 -- 8 bytes. Unrolled, without a table: it runs once per stored job, and the table-and-unpack
 -- version cost about 0.4 us a job in enqueue_many.
