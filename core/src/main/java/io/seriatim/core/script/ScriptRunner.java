@@ -16,6 +16,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisBroadcastException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -63,6 +64,11 @@ public final class ScriptRunner {
             try {
                 redis.scriptLoad(FLAGS_PROBE, sampleKey);
                 f = true;
+            } catch (JedisBroadcastException e) {
+                f = broadcastAnswer(e, "compiling");
+                if (f == null) {
+                    throw RedisErrors.ofScript(script.fileName(), e);
+                }
             } catch (JedisDataException e) {
                 if (!String.valueOf(e.getMessage()).contains("compiling")) {
                     // LOADING, BUSY, NOPERM...: not an answer to the question; ask again next call
@@ -83,7 +89,14 @@ public final class ScriptRunner {
      * @param during what the command does, for the message: "reading the Redis clock"
      */
     public <T> T command(String during, Function<UnifiedJedis, T> command) {
-        return RedisErrors.call(during, () -> command.apply(redis));
+        return RedisErrors.call(during, () -> {
+            try {
+                return command.apply(redis);
+            } catch (JedisException e) {
+                refreshSlotsAfter(List.of(e)); // a pipeline of plain commands meets moved slots as scripts do
+                throw e;
+            }
+        });
     }
 
     public Reply run(Script script, List<byte[]> keys, List<byte[]> args) {
@@ -112,8 +125,32 @@ public final class ScriptRunner {
     private byte[] load(Script script, byte[] sampleKey) {
         flagged = null;
         boolean withFlags = flagged(script, sampleKey);
-        redis.scriptLoad(script.sourceBytes(withFlags), sampleKey);
+        try {
+            redis.scriptLoad(script.sourceBytes(withFlags), sampleKey);
+        } catch (JedisBroadcastException e) {
+            if (broadcastAnswer(e, null) == null) {
+                throw e;
+            }
+            // Some nodes took it: the EVALSHA that follows tells whether the key's node did.
+        }
         return script.shaBytes(withFlags);
+    }
+
+    /**
+     * A Cluster client sends SCRIPT LOAD to every node, replicas too, and fails it when one node
+     * fails, such as a dead master that its replica replaced: one dead node must not keep the
+     * live ones from scripts. True when some node took it; false when none did and one answered
+     * with an error containing {@code refusal}; null when no node answered either way.
+     */
+    private static Boolean broadcastAnswer(JedisBroadcastException e, String refusal) {
+        boolean refused = false;
+        for (Object reply : e.getReplies().values()) {
+            if (!(reply instanceof Throwable t)) {
+                return true;
+            }
+            refused |= refusal != null && t instanceof JedisDataException && String.valueOf(t.getMessage()).contains(refusal);
+        }
+        return refused ? false : null;
     }
 
     /** The replies of a pipeline, in call order, and how many replicas confirmed its writes. */
