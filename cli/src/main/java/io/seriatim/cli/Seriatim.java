@@ -45,6 +45,10 @@ public final class Seriatim implements Runnable {
     }
 
     public static void main(String[] args) {
+        // A library's pool thread that dies (Jedis' cluster pipeline, when a node vanishes mid-reply)
+        // says so in one line, not a stack trace: the call it served reports its own failure.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
+                System.err.println("seriatim: thread " + thread.getName() + " died: " + e));
         System.exit(commandLine().execute(args));
     }
 

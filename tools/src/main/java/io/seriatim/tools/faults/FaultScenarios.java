@@ -1,5 +1,10 @@
 package io.seriatim.tools.faults;
 
+import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.localredis.RedisCluster;
+import io.seriatim.localredis.RedisSentinelGroup;
+import io.seriatim.localredis.RedisServer;
+import io.seriatim.tools.faults.RigSettings.Topology;
 import io.seriatim.verify.FaultEvent.Target;
 import io.seriatim.verify.RunRecorder;
 import java.time.Duration;
@@ -8,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** The catalogue of fault scenarios and their plans. */
 final class FaultScenarios {
     static final String POISON_KEY = "key-7";
     static final long POISON_SEQ = 5;
+    /** Acknowledged submits must survive a failover: each waits for a replica to have it. */
+    private static final List<String> WAIT_ONE = List.of("--wait-replicas", "1");
 
     private FaultScenarios() {}
 
@@ -49,7 +57,22 @@ final class FaultScenarios {
                         + "network namespace; needs root), then back: it must not act on its lost leases",
                         RigSettings::withIsolatedWorker, FaultScenarios::cutWorker, false, Map.of(), true),
                 new Scenario("many-sweepers", "3 sweepers at once while workers are killed every 3 s",
-                        s -> s.withSweepers(3), FaultScenarios::killWorkers, false, Map.of(), true));
+                        s -> s.withSweepers(3), FaultScenarios::killWorkers, false, Map.of(), true),
+                new Scenario("cluster-kill-master", "Redis Cluster (3 masters + 3 replicas), gateway --wait-replicas 1: "
+                        + "kill -9 a random master; its replica takes over; the old master rejoins as its replica",
+                        s -> s.withTopology(Topology.CLUSTER).withGatewayArgs(WAIT_ONE), FaultScenarios::killMasters,
+                        false, Map.of(), false),
+                new Scenario("cluster-reshard", "Redis Cluster: every 2 s the slot of a random partition moves, with its "
+                        + "busy keys, to another master (clients meet MOVED, ASK, TRYAGAIN)",
+                        s -> s.withTopology(Topology.CLUSTER), FaultScenarios::reshard, false, Map.of(), false),
+                new Scenario("cluster-frozen-replica", "Redis Cluster, gateway --wait-replicas 1: SIGSTOP the replica of a "
+                        + "random master for 3 s, then SIGCONT: its master's submits wait, none is acknowledged unreplicated",
+                        s -> s.withTopology(Topology.CLUSTER).withGatewayArgs(WAIT_ONE), FaultScenarios::freezeReplica,
+                        false, Map.of(), false),
+                new Scenario("sentinel-failover", "Sentinel (master, replica, 3 Sentinels), gateway --wait-replicas 1: "
+                        + "kill -9 the master; the Sentinels promote the replica; the old master rejoins as its replica",
+                        s -> s.withTopology(Topology.SENTINEL).withGatewayArgs(WAIT_ONE), FaultScenarios::killSentinelMaster,
+                        false, Map.of(), false));
     }
 
     static void none(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
@@ -184,6 +207,85 @@ final class FaultScenarios {
         pids.forEach(pid -> Rig.signal(pid, "CONT"));
         Rig.sleep(2000);
         rig.configSet("maxmemory", "0");
+    }
+
+    /** Kills a random master, waits out the failover, brings it back as a replica; again while the phase lasts. */
+    static void killMasters(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        long end = System.nanoTime() + phase.toNanos();
+        RedisCluster cluster = rig.cluster();
+        do {
+            Rig.sleep(1000);
+            List<RedisServer> masters = cluster.masters();
+            RedisServer master = masters.get(random.nextInt(masters.size()));
+            long pid = master.pid();
+            long at = System.nanoTime();
+            master.kill();
+            cluster.awaitHealthy(); // its replica has taken over
+            master.restart();
+            cluster.awaitHealthy(); // and it replicates the new master
+            log.record("kill -9 cluster master", Target.REDIS, pid, at, System.nanoTime());
+        } while (System.nanoTime() + 8_000_000_000L < end);
+        sleepUntil(end);
+    }
+
+    /** Moves the slot of a random partition to another master every 2 s. */
+    static void reshard(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        long end = System.nanoTime() + phase.toNanos();
+        RedisCluster cluster = rig.cluster();
+        while (System.nanoTime() + 2_000_000_000L < end) {
+            Rig.sleep(1000);
+            PartitionKeys partition = rig.queue().keys().partition(random.nextInt(rig.queue().partitionCount()));
+            int slot = JedisClusterCRC16.getSlot(partition.prefix());
+            RedisServer from = cluster.masterOfSlot(slot);
+            List<RedisServer> others = cluster.masters().stream().filter(m -> m != from).toList();
+            RedisServer to = others.get(random.nextInt(others.size()));
+            long at = System.nanoTime();
+            cluster.migrateSlot(slot, to);
+            log.record("reshard slot " + slot + " (" + partition.prefix() + ") " + from.port() + " -> " + to.port(),
+                    Target.REDIS, from.pid(), at, System.nanoTime());
+            Rig.sleep(1000);
+        }
+        sleepUntil(end);
+    }
+
+    /** SIGSTOP the replica of a random master for 3 s. */
+    static void freezeReplica(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        long end = System.nanoTime() + phase.toNanos();
+        RedisCluster cluster = rig.cluster();
+        Rig.sleep(1000);
+        List<RedisServer> masters = cluster.masters();
+        RedisServer replica = cluster.replicaOf(masters.get(random.nextInt(masters.size()))).orElseThrow();
+        long at = System.nanoTime();
+        replica.pause();
+        Rig.sleep(3000);
+        replica.resume();
+        cluster.awaitHealthy();
+        log.record("SIGSTOP cluster replica", Target.REDIS, replica.pid(), at, System.nanoTime());
+        sleepUntil(end);
+    }
+
+    /** kill -9 the Sentinels' master; once they name the replica, the old master restarts as its replica. */
+    static void killSentinelMaster(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        long end = System.nanoTime() + phase.toNanos();
+        RedisSentinelGroup group = rig.sentinel();
+        Rig.sleep(1000);
+        RedisServer master = group.master();
+        long pid = master.pid();
+        long at = System.nanoTime();
+        master.kill();
+        while (group.master() == master) {
+            if (System.nanoTime() - at > 30_000_000_000L) {
+                throw new IllegalStateException("the Sentinels did not promote the replica within 30 s");
+            }
+            Rig.sleep(100);
+        }
+        RedisServer promoted = group.master();
+        master.restart();
+        // The Sentinels would reconfigure it at their next INFO (up to 10 s): do it now, as they will.
+        master.call(j -> j.replicaof(promoted.host(), promoted.port()));
+        group.awaitHealthy();
+        log.record("kill -9 sentinel master", Target.REDIS, pid, at, System.nanoTime());
+        sleepUntil(end);
     }
 
     private static void sleepUntil(long nanos) {

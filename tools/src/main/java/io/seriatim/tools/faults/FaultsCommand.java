@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", description = "scenarios to run (default: all): baseline, kill-worker, "
             + "crash-before-ack, stop-worker, slow-worker, kill-redis-everysec, kill-redis-always, stop-redis, "
-            + "kill-gateway, poison-job, maxmemory, cut-worker, many-sweepers")
+            + "kill-gateway, poison-job, maxmemory, cut-worker, many-sweepers, cluster-kill-master, cluster-reshard, "
+            + "cluster-frozen-replica, sentinel-failover")
     List<String> only;
 
     @Option(names = "--seconds", defaultValue = "20", description = "length of each fault phase (default ${DEFAULT-VALUE})")
@@ -73,7 +74,7 @@ public final class FaultsCommand implements Callable<Integer> {
         out.printf("fault suite: seed %d, histories in %s%n", s, root);
         out.flush();
         RigSettings base = new RigSettings(List.of(), 3, 1, List.of(), Duration.ofSeconds(2), Duration.ofMillis(250), 100,
-                quick ? 1000 : rate, Duration.ofSeconds(quick ? 6 : seconds), 1, 3, false);
+                quick ? 1000 : rate, Duration.ofSeconds(quick ? 6 : seconds), 1, 3, false, RigSettings.Topology.STANDALONE, List.of());
         List<Outcome> outcomes = new ArrayList<>();
         Random random = new Random(s);
         for (Scenario scenario : FaultScenarios.all()) {
@@ -122,12 +123,16 @@ public final class FaultsCommand implements Callable<Integer> {
         boolean drained;
         boolean produced;
         String parked = "";
+        String stuck = "";
         try (Rig rig = Rig.start(settings, dir); ShutdownGuard ignored = new ShutdownGuard(rig)) {
             rig.startProducer();
             rig.awaitFlowing(Duration.ofSeconds(60));
             scenario.plan().inject(rig, log, settings.produceFor(), random);
             produced = rig.awaitProducer(Duration.ofSeconds(90));
             drained = rig.awaitDrained(Duration.ofSeconds(60));
+            if (!drained) {
+                stuck = rig.describeCounts();
+            }
             if (!scenario.keysHeld().isEmpty()) {
                 long n = rig.counts().parkedKeys();
                 parked = n == scenario.keysHeld().size() ? "" : "expected " + scenario.keysHeld().size() + " parked key(s), saw " + n;
@@ -161,7 +166,7 @@ public final class FaultsCommand implements Callable<Integer> {
             problems.add("producer did not finish");
         }
         if (!drained) {
-            problems.add("did not drain in 60 s");
+            problems.add("did not drain in 60 s (" + stuck + ")");
         }
         if (!parked.isEmpty()) {
             problems.add(parked);

@@ -6,6 +6,9 @@ import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.settings.FailurePolicy;
 import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.localredis.LocalDeployment;
+import io.seriatim.localredis.RedisCluster;
+import io.seriatim.localredis.RedisSentinelGroup;
 import io.seriatim.localredis.RedisServer;
 import io.seriatim.tools.launch.ChildJvm;
 import java.io.IOException;
@@ -23,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The processes of one fault-suite run, all on loopback: a Redis (owned here, so it can be
- * killed, restarted and paused), and as child JVMs a gateway, the workers ({@code verify-consume}),
+ * The processes of one fault-suite run, all on loopback: a Redis, or a local Cluster or
+ * Sentinel group (owned here, so that any of its servers can be killed, restarted and paused),
+ * and as child JVMs a gateway, the workers ({@code verify-consume}),
  * the sweepers and the verifiable producer. Histories go to {@code dir}: {@code produced.jsonl},
  * {@code consumed-<i>.jsonl} (a restarted worker appends to its predecessor's file), and each
  * process's log.
@@ -33,10 +37,16 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class Rig implements AutoCloseable {
     static final String NAMESPACE = "faults";
+    /** Partitions of the namespace on a Cluster rig: two per master, more or less. */
+    static final int CLUSTER_PARTITIONS = 6;
 
     private final RigSettings settings;
     private final Path dir;
+    /** The Redis of a standalone rig; null on a Cluster or Sentinel group. */
     private final RedisServer redis;
+    /** The Cluster or Sentinel group; null on a standalone rig. */
+    private final LocalDeployment deployment;
+    private final String redisUri;
     private final UnifiedJedis client;
     private final KeyedQueue queue;
     private final int gatewayPort;
@@ -59,10 +69,16 @@ final class Rig implements AutoCloseable {
             redisArgs.addAll(List.of("--bind", "127.0.0.1", isolation.hostIp())); // reachable from the namespace too
         }
         RedisServer server = null;
+        LocalDeployment group = null;
         UnifiedJedis connection = null;
         try {
-            server = RedisServer.start(redisArgs);
-            connection = RedisConnector.connect(RedisSettings.of(server.uri()));
+            switch (settings.topology()) {
+                case STANDALONE -> server = RedisServer.start(redisArgs);
+                case CLUSTER -> group = RedisCluster.start();
+                case SENTINEL -> group = RedisSentinelGroup.start();
+            }
+            this.redisUri = server != null ? server.uri() : group.uri();
+            connection = RedisConnector.connect(RedisSettings.of(redisUri));
             this.queue = KeyedQueue.open(connection, namespaceSettings());
         } catch (RuntimeException e) { // nothing else owns these yet
             if (connection != null) {
@@ -71,12 +87,16 @@ final class Rig implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
+            if (group != null) {
+                group.close();
+            }
             if (isolation != null) {
                 isolation.close();
             }
             throw e;
         }
         this.redis = server;
+        this.deployment = group;
         this.client = connection;
         this.gatewayPort = freePort();
         this.workerGenerations = new int[settings.workers()];
@@ -87,7 +107,7 @@ final class Rig implements AutoCloseable {
         try {
             rig.startGateway();
             for (int i = 0; i < settings.sweepers(); i++) {
-                rig.sweepers.add(rig.launch("sweeper-" + (i + 1), List.of("sweeper", "--redis", rig.redis.uri(), "-n",
+                rig.sweepers.add(rig.launch("sweeper-" + (i + 1), List.of("sweeper", "--redis", rig.redisUri, "-n",
                         NAMESPACE, "--interval", settings.sweepInterval().toString(), "--failure-policy", "PARK",
                         "--max-attempts", Integer.toString(settings.maxAttempts()))));
             }
@@ -103,16 +123,42 @@ final class Rig implements AutoCloseable {
     }
 
     NamespaceSettings namespaceSettings() {
+        // On a Cluster, partitions on every master, so that a master's fault hits some keys, not all.
         return NamespaceSettings.builder(NAMESPACE).maxAttempts(settings.maxAttempts()).failurePolicy(FailurePolicy.PARK)
-                .build();
+                .partitions(settings.topology() == RigSettings.Topology.CLUSTER ? CLUSTER_PARTITIONS : 1).build();
+    }
+
+    /** The namespace as opened: its partitions' keys, for faults aimed at a partition's slot. */
+    KeyedQueue queue() {
+        return queue;
     }
 
     RigSettings settings() {
         return settings;
     }
 
+    /** The standalone Redis; only on a standalone rig. */
     RedisServer redis() {
+        if (redis == null) {
+            throw new IllegalStateException("this rig runs a " + settings.topology() + " deployment, not one Redis");
+        }
         return redis;
+    }
+
+    /** The local Cluster; only on a Cluster rig. */
+    RedisCluster cluster() {
+        if (!(deployment instanceof RedisCluster c)) {
+            throw new IllegalStateException("this rig runs a " + settings.topology() + " deployment, not a Cluster");
+        }
+        return c;
+    }
+
+    /** The Sentinel group; only on a Sentinel rig. */
+    RedisSentinelGroup sentinel() {
+        if (!(deployment instanceof RedisSentinelGroup g)) {
+            throw new IllegalStateException("this rig runs a " + settings.topology() + " deployment, not Sentinel");
+        }
+        return g;
     }
 
     QueueCounts counts() {
@@ -268,6 +314,17 @@ final class Rig implements AutoCloseable {
         return false;
     }
 
+    /** What the namespace holds now, for a report of why it did not drain. */
+    String describeCounts() {
+        try {
+            QueueCounts c = queue.counts();
+            return "pending " + c.pendingJobs() + ", ready " + c.readyKeys() + ", leased " + c.leasedKeys() + ", parked "
+                    + c.parkedKeys();
+        } catch (RuntimeException e) {
+            return "counts unreadable: " + e.getMessage();
+        }
+    }
+
     /** Stops the workers gracefully (SIGTERM: each finishes its job and acknowledges). */
     void stopWorkers() throws InterruptedException {
         for (Process p : workers) {
@@ -301,7 +358,12 @@ final class Rig implements AutoCloseable {
             }
         }
         client.close();
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (deployment != null) {
+            deployment.close();
+        }
         if (isolation != null) {
             isolation.close();
         }
@@ -319,8 +381,8 @@ final class Rig implements AutoCloseable {
     private Process launchWorker(int i) {
         int generation = ++workerGenerations[i];
         boolean isolated = i == 0 && isolation != null;
-        String redisUri = isolated ? "redis://" + isolation.hostIp() + ":" + redis.port() : redis.uri();
-        List<String> args = new ArrayList<>(List.of("verify-consume", "--redis", redisUri, "-n", NAMESPACE,
+        String uri = isolated ? "redis://" + isolation.hostIp() + ":" + redis.port() : redisUri;
+        List<String> args = new ArrayList<>(List.of("verify-consume", "--redis", uri, "-n", NAMESPACE,
                 "--worker-id", "worker-" + (i + 1) + "." + generation, "--lease", settings.lease().toString(),
                 "--max-attempts", Integer.toString(settings.maxAttempts()), "--failure-policy", "PARK",
                 "--concurrency", "64", "--batch", "16", "--work-ms", Long.toString(settings.workMs()),
@@ -332,8 +394,10 @@ final class Rig implements AutoCloseable {
     }
 
     private void startGateway() {
-        gateway = launch("gateway", List.of("gateway", "--redis", redis.uri(), "--host", "127.0.0.1", "--port",
+        List<String> args = new ArrayList<>(List.of("gateway", "--redis", redisUri, "--host", "127.0.0.1", "--port",
                 Integer.toString(gatewayPort)));
+        args.addAll(settings.gatewayArgs());
+        gateway = launch("gateway", args);
     }
 
     private void awaitGateway() {

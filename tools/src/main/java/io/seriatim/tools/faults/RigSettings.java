@@ -19,14 +19,23 @@ import java.util.List;
  * @param maxAttempts    runs a job may have before its key is parked
  * @param isolatedWorker worker 1 runs in its own network namespace, so that its link to Redis
  *                       can be cut ({@link NetworkNamespace}; needs root)
+ * @param topology       one Redis, a local Cluster (3 masters, 3 replicas) or a Sentinel group
+ * @param gatewayArgs    extra gateway arguments ({@code --wait-replicas})
  */
 record RigSettings(List<String> redisArgs, int workers, int sweepers, List<String> workerArgs, Duration lease,
         Duration sweepInterval, int keys, int rate, Duration produceFor, long workMs, int maxAttempts,
-        boolean isolatedWorker) {
+        boolean isolatedWorker, Topology topology, List<String> gatewayArgs) {
+
+    /** What the rig's Redis is. */
+    enum Topology { STANDALONE, CLUSTER, SENTINEL }
 
     RigSettings {
         redisArgs = List.copyOf(redisArgs);
         workerArgs = List.copyOf(workerArgs);
+        gatewayArgs = List.copyOf(gatewayArgs);
+        if (topology != Topology.STANDALONE && (!redisArgs.isEmpty() || isolatedWorker)) {
+            throw new IllegalArgumentException("redis arguments and an isolated worker need a standalone Redis");
+        }
         if (workers < 1 || sweepers < 1 || keys < 1 || rate < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("workers, sweepers, keys, rate and maxAttempts must be >= 1");
         }
@@ -44,21 +53,31 @@ record RigSettings(List<String> redisArgs, int workers, int sweepers, List<Strin
 
     RigSettings withRedisArgs(List<String> args) {
         return new RigSettings(args, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts, isolatedWorker);
+                maxAttempts, isolatedWorker, topology, gatewayArgs);
     }
 
     RigSettings withSweepers(int n) {
         return new RigSettings(redisArgs, workers, n, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts, isolatedWorker);
+                maxAttempts, isolatedWorker, topology, gatewayArgs);
     }
 
     RigSettings withIsolatedWorker() {
         return new RigSettings(redisArgs, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts, true);
+                maxAttempts, true, topology, gatewayArgs);
     }
 
     RigSettings withWorkerArgs(List<String> args) {
         return new RigSettings(redisArgs, workers, sweepers, args, lease, sweepInterval, keys, rate, produceFor, workMs,
-                maxAttempts, isolatedWorker);
+                maxAttempts, isolatedWorker, topology, gatewayArgs);
+    }
+
+    RigSettings withTopology(Topology t) {
+        return new RigSettings(redisArgs, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
+                maxAttempts, isolatedWorker, t, gatewayArgs);
+    }
+
+    RigSettings withGatewayArgs(List<String> args) {
+        return new RigSettings(redisArgs, workers, sweepers, workerArgs, lease, sweepInterval, keys, rate, produceFor, workMs,
+                maxAttempts, isolatedWorker, topology, args);
     }
 }
