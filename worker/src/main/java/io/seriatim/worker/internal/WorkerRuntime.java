@@ -170,7 +170,7 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         byte[][] bells = queue.keys().partitions().stream().map(PartitionKeys::bell).toArray(byte[][]::new);
         if (settings.redis().mode() != RedisSettings.Mode.STANDALONE) {
-            redis.blpop(Math.min(seconds, 1.0), bells); // pooled: close() waits for it, so keep it short
+            redis.blpop(Math.min(seconds, io.seriatim.core.redis.RedisConnector.LONGEST_POOLED_BLOCK.toMillis() / 1000.0), bells); // pooled: close() waits for it
             return;
         }
         redis.clients.jedis.Jedis connection = bellConnection;
@@ -178,7 +178,7 @@ public final class WorkerRuntime implements AutoCloseable {
             if (connection != null) {
                 connection.close();
             }
-            connection = io.seriatim.core.redis.RedisConnector.blockingConnection(settings.redis()).orElseThrow();
+            connection = io.seriatim.core.redis.RedisConnector.blockingConnection(settings.redis(), settings.idleWait()).orElseThrow();
             bellConnection = connection;
             if (!claiming) {
                 connection.close();
