@@ -117,7 +117,9 @@ public final class RedisConnector {
      * closing it. It connects now: an unreachable node fails here.
      */
     public static Jedis blockingConnection(RedisSettings settings, HostAndPort node, Duration longestBlock) {
-        return new Jedis(node, config(settings, RedisSettings.parse(settings.address()), longestBlock).build());
+        // A plain Jedis speaks RESP2 only, and logs a warning per connection unless told not to negotiate.
+        return new Jedis(node, config(settings, RedisSettings.parse(settings.address()), longestBlock)
+                .autoNegotiateProtocol(false).build());
     }
 
     private static Set<HostAndPort> hosts(URI uri) {
