@@ -153,6 +153,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 log.warn("claiming failed, retrying in {} ms: {}", failureBackoffMs, e.toString());
                 sleepQuietly(failureBackoffMs);
                 failureBackoffMs = Math.min(failureBackoffMs * 2, 5000);
+                toClaim = all; // not only the partitions that rang, one of which may be what fails
             }
         }
     }
