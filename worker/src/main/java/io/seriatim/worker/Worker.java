@@ -48,7 +48,8 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Starts a worker on a Redis client you own (it must allow a blocking call per worker besides
-     * its other calls: a pool of at least a few connections).
+     * its other calls: a pool of at least a few connections). For a Cluster address it must be a
+     * {@code RedisClusterClient}, whose slot map tells the worker where each partition's doorbell is.
      */
     public static Worker start(WorkerSettings settings, JobHandler handler, MetricRegistry metrics, UnifiedJedis redis) {
         return start(settings, handler, metrics, redis, false);

@@ -1,12 +1,15 @@
 package io.seriatim.core.redis;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -18,6 +21,14 @@ import redis.clients.jedis.UnifiedJedis;
  * client and closes it.
  */
 public final class RedisConnector {
+    /**
+     * The longest a blocking call (BLPOP) may block on a client from {@link #connect}: its answer
+     * is awaited this long plus the socket timeout, so that a frozen server surfaces as an error
+     * instead of a thread blocked until the server wakes, if ever. A longer wait needs a
+     * {@link #blockingConnection}.
+     */
+    public static final Duration LONGEST_POOLED_BLOCK = Duration.ofSeconds(1);
+
     private RedisConnector() {}
 
     public static UnifiedJedis connect(RedisSettings settings) {
@@ -29,7 +40,7 @@ public final class RedisConnector {
         // A borrower waits at most this long for a free connection: a stuck pool must surface as
         // an error the caller handles, never as a silent hang.
         pool.setMaxWait(settings.connectTimeout().plus(settings.socketTimeout()));
-        DefaultJedisClientConfig.Builder config = config(settings, uri);
+        DefaultJedisClientConfig.Builder config = config(settings, uri, LONGEST_POOLED_BLOCK);
         // A Cluster client reads the slot map here: an unreachable Cluster fails now.
         return RedisErrors.call("connecting to " + withoutPassword(uri), () -> switch (settings.mode()) {
             case STANDALONE -> RedisClient.builder()
@@ -58,10 +69,12 @@ public final class RedisConnector {
     }
 
     @SuppressWarnings("deprecation") // ssl(boolean): the JDK's default trust, as before; SslOptions would need its own
-    private static DefaultJedisClientConfig.Builder config(RedisSettings settings, URI uri) {
+    private static DefaultJedisClientConfig.Builder config(RedisSettings settings, URI uri, Duration longestBlock) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
+                // Jedis' default for a blocking call is to wait for its answer for ever.
+                .blockingSocketTimeoutMillis((int) longestBlock.plus(settings.socketTimeout()).toMillis())
                 .clientName("seriatim");
         String userInfo = uri.getUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
@@ -85,16 +98,28 @@ public final class RedisConnector {
     }
 
     /**
-     * One plain connection to a standalone Redis, for a blocking call (BLPOP) that another thread
-     * must be able to cut short by closing it. Empty for Sentinel and Cluster addresses.
+     * One plain connection to a standalone Redis, for a blocking call (BLPOP) of at most
+     * {@code longestBlock} that another thread must be able to cut short by closing it. Empty for
+     * Sentinel and Cluster addresses.
      */
-    public static java.util.Optional<redis.clients.jedis.Jedis> blockingConnection(RedisSettings settings) {
+    public static Optional<Jedis> blockingConnection(RedisSettings settings, Duration longestBlock) {
         if (settings.mode() != RedisSettings.Mode.STANDALONE) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         URI uri = RedisSettings.parse(settings.address());
-        return java.util.Optional.of(new redis.clients.jedis.Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
-                config(settings, uri).build()));
+        return Optional.of(blockingConnection(settings, new HostAndPort(uri.getHost(), uri.getPort()), longestBlock));
+    }
+
+    /**
+     * One plain connection to {@code node}, a server of the deployment {@code settings} name (a
+     * Cluster's master, found in its slot map), with the settings' login, TLS and timeouts, for a
+     * blocking call of at most {@code longestBlock} that another thread must be able to cut short by
+     * closing it. It connects now: an unreachable node fails here.
+     */
+    public static Jedis blockingConnection(RedisSettings settings, HostAndPort node, Duration longestBlock) {
+        // A plain Jedis speaks RESP2 only, and logs a warning per connection unless told not to negotiate.
+        return new Jedis(node, config(settings, RedisSettings.parse(settings.address()), longestBlock)
+                .autoNegotiateProtocol(false).build());
     }
 
     private static Set<HostAndPort> hosts(URI uri) {

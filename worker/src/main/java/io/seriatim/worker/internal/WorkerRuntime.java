@@ -1,7 +1,6 @@
 package io.seriatim.worker.internal;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.Claim;
 import io.seriatim.core.queue.ClaimedKey;
 import io.seriatim.core.queue.KeyedQueue;
@@ -15,23 +14,27 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The worker's engine. Threads and what they own:
  * <ul>
  *   <li>the claimer (one platform thread): claims keys while there are free slots, and waits on
- *       the partitions' doorbell when none is due;</li>
+ *       the partitions' doorbell ({@link Doorbell}) when none is due;</li>
+ *   <li>on a Cluster, the doorbell's watchers ({@link BellWatchers}, one virtual thread per
+ *       partition): each blocks on its partition's bell and wakes the claimer;</li>
  *   <li>one virtual thread per held key ({@link StrandRunner}): that key's jobs, acks and fails;</li>
  *   <li>the ack flushers ({@link AckBatcher}, two platform threads): the strands' waiting acks, gathered into one call;</li>
  *   <li>the renewer (one platform thread): one pipelined renewal of all held leases per interval.</li>
  * </ul>
  * Shared between them: {@link #held} (concurrent map) and {@link #slots} (a semaphore of
  * {@code concurrency} permits: the claimer takes one per key, the strand gives it back).
- * {@link #close()} stops them in order: claimer, strands (each finishes its job and releases its
- * key, within the shutdown timeout), ack flushers, renewer.
+ * {@link #close()} stops them in order: doorbell (its watchers) and claimer, strands (each
+ * finishes its job and releases its key, within the shutdown timeout), ack flushers, renewer.
  */
 public final class WorkerRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -42,7 +45,6 @@ public final class WorkerRuntime implements AutoCloseable {
     private final LiveQueue live;
     /** The queue as opened: for what never changes (partitions, keys) and for renewals, which use no setting. */
     private final KeyedQueue queue;
-    private final UnifiedJedis redis;
     private final WorkerMetrics metrics;
     private final Map<String, HeldKey> held = new ConcurrentHashMap<>();
     private final Semaphore slots;
@@ -58,17 +60,16 @@ public final class WorkerRuntime implements AutoCloseable {
     private final AckBatcher acks;
     private final Thread claimerThread;
     private final Thread renewerThread;
+    private final Doorbell doorbell;
     private volatile boolean claiming = true;
-    /**
-     * The claimer's own connection for BLPOP on the doorbells (standalone Redis), so that
-     * close() can cut a long wait short by closing it. Created and used by the claimer thread.
-     */
-    private volatile redis.clients.jedis.Jedis bellConnection;
 
     public WorkerRuntime(WorkerSettings settings, JobHandler handler, UnifiedJedis redis, MetricRegistry registry) {
+        if (settings.redis().mode() == RedisSettings.Mode.CLUSTER && !(redis instanceof RedisClusterClient)) {
+            throw new IllegalArgumentException("a worker on a Redis Cluster needs a RedisClusterClient (as"
+                    + " RedisConnector.connect opens), not a " + redis.getClass().getSimpleName());
+        }
         this.settings = settings;
         this.handler = handler;
-        this.redis = redis;
         this.live = LiveQueue.open(redis, settings.namespace());
         this.queue = live.get();
         this.slots = new Semaphore(settings.concurrency());
@@ -80,6 +81,9 @@ public final class WorkerRuntime implements AutoCloseable {
             metrics.ackedKeys.mark(keys);
         });
         this.renewer = new LeaseRenewer(queue, held.values(), settings.leaseTime(), settings.renewInterval(), metrics);
+        this.doorbell = redis instanceof RedisClusterClient cluster
+                ? new BellWatchers(settings.redis(), cluster, queue.keys())
+                : new BlockingDoorbell(settings.redis(), redis, queue.keys(), settings.idleWait());
         String ns = settings.namespace().name();
         this.claimerThread = Thread.ofPlatform().name("seriatim-claimer-" + ns).daemon().unstarted(this::claimLoop);
         this.renewerThread = Thread.ofPlatform().name("seriatim-renewer-" + ns).daemon().unstarted(renewer);
@@ -88,6 +92,7 @@ public final class WorkerRuntime implements AutoCloseable {
     public void start() {
         acks.start();
         renewerThread.start();
+        doorbell.start();
         claimerThread.start();
         log.info("worker {} serving namespace {} (concurrency {}, batch {}, lease {})", settings.workerId(),
                 settings.namespace().name(), settings.concurrency(), settings.batchSize(), settings.leaseTime());
@@ -99,7 +104,11 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void claimLoop() {
         long failureBackoffMs = 100;
-        int partitions = queue.partitionCount();
+        int[] all = IntStream.range(0, queue.partitionCount()).toArray();
+        // A round claims every partition, except after bells rang: then only the partitions that
+        // rang, until the last full round's wait (the idle wait or a key's due time) is over.
+        int[] toClaim = all;
+        long fullRoundDue = System.nanoTime();
         int rotate = 0;
         while (claiming) {
             try {
@@ -108,10 +117,12 @@ public final class WorkerRuntime implements AutoCloseable {
                     break;
                 }
                 boolean granted = false;
-                long waitMs = settings.idleWait().toMillis();
+                long roundStart = System.nanoTime();
+                long waitMs = toClaim == all ? settings.idleWait().toMillis()
+                        : Math.max(0, TimeUnit.NANOSECONDS.toMillis(fullRoundDue - roundStart));
                 KeyedQueue current = live.get(); // a strand keeps the settings it was claimed with
-                for (int i = 0; i < partitions && claiming; i++) {
-                    int p = (rotate + i) % partitions;
+                for (int i = 0; i < toClaim.length && claiming; i++) {
+                    int p = toClaim[(rotate + i) % toClaim.length];
                     int free = Math.min(slots.availablePermits(), settings.keysPerClaim());
                     if (free == 0) {
                         break;
@@ -129,14 +140,20 @@ public final class WorkerRuntime implements AutoCloseable {
                 }
                 rotate++;
                 failureBackoffMs = 100;
+                fullRoundDue = roundStart + TimeUnit.MILLISECONDS.toNanos(waitMs);
+                toClaim = all;
                 if (!granted && waitMs > 0) {
-                    waitForDoorbell(waitMs);
+                    int[] rang = doorbell.await(waitMs);
+                    if (rang.length > 0) {
+                        toClaim = rang;
+                    }
                 }
             } catch (RuntimeException e) {
                 metrics.redisErrors.mark();
                 log.warn("claiming failed, retrying in {} ms: {}", failureBackoffMs, e.toString());
                 sleepQuietly(failureBackoffMs);
                 failureBackoffMs = Math.min(failureBackoffMs * 2, 5000);
+                toClaim = all; // not only the partitions that rang, one of which may be what fails
             }
         }
     }
@@ -158,42 +175,6 @@ public final class WorkerRuntime implements AutoCloseable {
                 signalSlot();
             }
         });
-    }
-
-    /** Blocks on the doorbell of every partition (one call), at most {@code waitMs}. */
-    private void waitForDoorbell(long waitMs) {
-        double seconds = Math.max(0.01, Math.min(waitMs, settings.idleWait().toMillis()) / 1000.0);
-        if (settings.redis().mode() == RedisSettings.Mode.CLUSTER && queue.partitionCount() > 1) {
-            // Bells of different partitions live in different slots: a short sleep instead of a cross-slot BLPOP.
-            sleepQuietly(Math.min(waitMs, 50));
-            return;
-        }
-        byte[][] bells = queue.keys().partitions().stream().map(PartitionKeys::bell).toArray(byte[][]::new);
-        if (settings.redis().mode() != RedisSettings.Mode.STANDALONE) {
-            redis.blpop(Math.min(seconds, 1.0), bells); // pooled: close() waits for it, so keep it short
-            return;
-        }
-        redis.clients.jedis.Jedis connection = bellConnection;
-        if (connection == null || !connection.isConnected()) {
-            if (connection != null) {
-                connection.close();
-            }
-            connection = io.seriatim.core.redis.RedisConnector.blockingConnection(settings.redis()).orElseThrow();
-            bellConnection = connection;
-            if (!claiming) {
-                connection.close();
-                return;
-            }
-        }
-        try {
-            connection.blpop(seconds, bells);
-        } catch (RuntimeException e) {
-            connection.close();
-            bellConnection = null;
-            if (claiming) {
-                throw e;
-            }
-        }
     }
 
     private void awaitFreeSlot() {
@@ -235,14 +216,8 @@ public final class WorkerRuntime implements AutoCloseable {
     public void close() {
         claiming = false;
         signalSlot();
-        redis.clients.jedis.Jedis bell = bellConnection;
-        if (bell != null) {
-            bell.disconnect(); // ends a blocked BLPOP at once
-        }
+        doorbell.close(); // ends the claimer's wait at once
         join(claimerThread, Math.min(settings.idleWait().toMillis(), 1000) + settings.redis().socketTimeout().toMillis() + 1000);
-        if (bellConnection != null) {
-            bellConnection.close();
-        }
         held.values().forEach(HeldKey::stop);
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         slotLock.lock();
