@@ -61,7 +61,7 @@ public final class ScriptRunner {
         Boolean f = flagged;
         if (f == null) {
             try {
-                redis.scriptLoad(FLAGS_PROBE, sampleKey);
+                scriptLoad(FLAGS_PROBE, sampleKey);
                 f = true;
             } catch (JedisDataException e) {
                 if (!String.valueOf(e.getMessage()).contains("compiling")) {
@@ -112,8 +112,24 @@ public final class ScriptRunner {
     private byte[] load(Script script, byte[] sampleKey) {
         flagged = null;
         boolean withFlags = flagged(script, sampleKey);
-        redis.scriptLoad(script.sourceBytes(withFlags), sampleKey);
+        scriptLoad(script.sourceBytes(withFlags), sampleKey);
         return script.shaBytes(withFlags);
+    }
+
+    /**
+     * SCRIPT LOAD on the node that holds {@code sampleKey}, and on it only; its error thrown as
+     * Jedis raised it. Not {@code redis.scriptLoad(source, sampleKey)}: on a Cluster, Jedis 8
+     * sends that to every node, replicas included, and fails it when any of them does not answer
+     * (a paused replica cost each load three socket timeouts). A pipeline routes it by its key.
+     */
+    private void scriptLoad(byte[] source, byte[] sampleKey) {
+        Response<byte[]> loaded;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            loaded = pipeline.scriptLoad(source, sampleKey);
+        }
+        if (outcome(loaded) instanceof JedisException e) {
+            throw e;
+        }
     }
 
     /** The replies of a pipeline, in call order, and how many replicas confirmed its writes. */
