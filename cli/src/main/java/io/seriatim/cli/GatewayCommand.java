@@ -5,6 +5,7 @@ import io.seriatim.cli.ops.MetricsEndpoint;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,13 +51,18 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--wait-replicas", defaultValue = "0", description = "replicas each submit must reach (Redis WAIT) before it is acknowledged (default ${DEFAULT-VALUE})")
     int waitReplicas;
 
+    @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            description = "how long each master a submit wrote to may take to hear from --wait-replicas replicas; "
+                    + "at least 500ms shorter than --redis-timeout (default ${DEFAULT-VALUE})")
+    Duration waitTimeout;
+
     @Override
     public Integer call() {
         if (namespaces.isEmpty() && namespaceSettings.anyGiven()) {
             throw new IllegalArgumentException("namespace settings flags need --namespace: the namespaces they are for");
         }
         GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
-                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, redis.timeout).tls(tlsCert, tlsKey)
+                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, waitTimeout).tls(tlsCert, tlsKey)
                 .namespaces(namespaces.stream().map(namespaceSettings::stated).toList()).build();
         Flags.listenable("--port", host, port);
         metrics.checkListenable();

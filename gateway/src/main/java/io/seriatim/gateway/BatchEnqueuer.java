@@ -95,8 +95,8 @@ final class BatchEnqueuer {
         } catch (RedisException | JedisException | NotReplicatedException e) {
             // Some groups may have been written: the client resends the same batch, and the dedup
             // ids make the resend enqueue only what is missing.
-            log.warn("batch {} of {} jobs: Redis unavailable: {}", batch.getRequestId(), n, e.toString());
             String reason = e instanceof NotReplicatedException ? e.getMessage() : "Redis unavailable: " + e.getMessage();
+            log.warn("batch {} of {} jobs answered UNAVAILABLE: {}", batch.getRequestId(), n, reason);
             for (Group g : groups) {
                 for (int i : g.jobs()) {
                     results[i] = rejected(Rejection.Code.UNAVAILABLE, reason);

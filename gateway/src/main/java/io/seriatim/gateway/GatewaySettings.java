@@ -30,7 +30,9 @@ import java.util.Set;
  * @param redisThreads           threads running Redis calls for all connections; default 8
  * @param waitReplicas           replicas every submit must reach before it is acknowledged (Redis
  *                               WAIT); default 0
- * @param waitTimeout            how long WAIT may take; default 1 s
+ * @param waitTimeout            how long WAIT may take on each master a submit wrote to; default
+ *                               1 s; with waitReplicas, at least {@link #WAIT_MARGIN} shorter
+ *                               than the Redis socket timeout
  * @param tlsCertificate         PEM certificate chain; with tlsKey, turns TLS on; null = plain TCP
  * @param tlsKey                 PEM PKCS#8 private key
  * @param namespaces             namespaces whose settings this gateway is started with: checked
@@ -41,6 +43,13 @@ import java.util.Set;
 public record GatewaySettings(RedisSettings redis, String host, int port, String authToken, int maxFrameBytes,
         int maxInFlight, int maxConnectionsPerAddress, Duration helloTimeout, Duration frameTimeout, int redisThreads,
         int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey, List<StatedSettings> namespaces) {
+
+    /**
+     * How much longer than WAIT's timeout the socket waits for its answer: Redis answers a WAIT
+     * that timed out on its next event-loop turn (every 100 ms at the default hz), and the reply
+     * still has to travel.
+     */
+    public static final Duration WAIT_MARGIN = Duration.ofMillis(500);
 
     public GatewaySettings {
         Objects.requireNonNull(redis, "redis");
@@ -54,6 +63,12 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         range("redisThreads", redisThreads, 1, 1024);
         range("waitReplicas", waitReplicas, 0, 100);
         positive("waitTimeout", waitTimeout);
+        if (waitReplicas > 0 && waitTimeout.plus(WAIT_MARGIN).compareTo(redis.socketTimeout()) > 0) {
+            throw new IllegalArgumentException("waitTimeout (--wait-timeout, " + waitTimeout.toMillis()
+                    + " ms) must be at least " + WAIT_MARGIN.toMillis() + " ms shorter than the Redis socket timeout"
+                    + " (--redis-timeout, " + redis.socketTimeout().toMillis() + " ms): a WAIT that outlasts its"
+                    + " socket fails as Redis unavailable instead of answering how many replicas confirmed");
+        }
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both tlsCertificate and tlsKey, got only one");
         }

@@ -238,6 +238,28 @@ public final class RedisCluster implements LocalDeployment {
         });
     }
 
+    /**
+     * Runs {@code action} with {@code master} left down as the action harms it: its replica kept
+     * from taking over ({@code cluster-replica-no-failover}) and the other masters serving their
+     * own slots meanwhile ({@code cluster-require-full-coverage no}; by default a cluster refuses
+     * every key once one master is marked failing). Then heals the cluster and sets both back. For
+     * tests of one master being down longer than the node timeout.
+     */
+    public void withoutFailover(RedisServer master, Runnable action) {
+        RedisServer replica = replicaOf(master).orElseThrow(() -> new IllegalStateException(
+                "master " + master.port() + " has no replica to hold back"));
+        List<RedisServer> others = masters().stream().filter(m -> !m.equals(master)).toList();
+        replica.call(j -> j.configSet("cluster-replica-no-failover", "yes"));
+        others.forEach(m -> m.call(j -> j.configSet("cluster-require-full-coverage", "no")));
+        try {
+            action.run();
+        } finally {
+            heal();
+            replica.call(j -> j.configSet("cluster-replica-no-failover", "no"));
+            others.forEach(m -> m.call(j -> j.configSet("cluster-require-full-coverage", "yes")));
+        }
+    }
+
     /** Restarts every killed node, resumes every paused one, and waits until all is well. */
     @Override
     public void heal() {

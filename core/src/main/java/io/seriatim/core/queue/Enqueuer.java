@@ -72,11 +72,18 @@ final class Enqueuer {
             for (EnqueuePlan.Call c : pending) {
                 calls.add(enqueueManyCall(c, requests, batchDedupId == null ? "" : batchDedupId + "#" + c.index()));
             }
-            ScriptRunner.Replies got = scripts.runAll(calls, replicas, timeout.toMillis());
+            List<ScriptRunner.CallResult> got = scripts.runEach(calls, replicas, timeout.toMillis());
+            for (ScriptRunner.CallResult r : got) { // the first failed call's error, in call order
+                if (r.outcome().failed()) {
+                    throw r.outcome().error();
+                }
+            }
             List<EnqueuePlan.Call> lost = new ArrayList<>();
+            long reached = Long.MAX_VALUE;
             for (int i = 0; i < pending.size(); i++) {
                 EnqueuePlan.Call c = pending.get(i);
-                Reply r = got.replies().get(i);
+                Reply r = got.get(i).outcome().value();
+                reached = Math.min(reached, got.get(i).replicasReached());
                 if (r.status(1) == ScriptStatus.IDS_LOST) {
                     idBlocks.forget(c.partition());
                     lost.add(c);
@@ -84,8 +91,9 @@ final class Enqueuer {
                     readEnqueueMany(r, c, requests, out);
                 }
             }
-            if (replicas > 0 && got.replicasReached() < replicas) {
-                throw new NotReplicatedException(got.replicasReached(), replicas, timeout);
+            if (replicas > 0 && reached < replicas) {
+                // The lowest count of the masters the wave wrote to: each master's WAIT is its own.
+                throw new NotReplicatedException(reached, replicas, timeout);
             }
             if (!lost.isEmpty() && attempt == STAMP_ATTEMPTS) {
                 throw idsLostTooOften();

@@ -1,6 +1,7 @@
 package io.seriatim.core.queue;
 
 import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.redis.Outcome;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import io.seriatim.core.script.ScriptStatus;
@@ -132,8 +133,11 @@ public final class KeyedQueue {
      *                     again with the same batch id within the dedup window enqueue nothing and
      *                     answer the original ids (each script call of the batch keeps one small
      *                     key for it); null for none
-     * @throws NotReplicatedException if fewer replicas confirmed in time: the jobs are in the
-     *         primary, and a retry with the same dedup ids enqueues nothing twice
+     * @param timeout      how long each master's WAIT may take; shorter than the connection's
+     *                     socket timeout, or a WAIT that times out fails as Redis unavailable
+     * @throws NotReplicatedException if on any master the batch wrote to fewer replicas confirmed
+     *         in time: the jobs are in the primaries, and a retry with the same dedup ids
+     *         enqueues nothing twice
      */
     public List<EnqueueResult> enqueueAll(List<EnqueueRequest> requests, String batchDedupId, int replicas,
             Duration timeout) {
@@ -176,18 +180,21 @@ public final class KeyedQueue {
     /**
      * Acknowledges many held keys at once: one script call per partition (and worker), all in one
      * pipeline. The answers come in the requests' order; each key's is what {@link #ack} would
-     * have answered alone. A key may appear once per call (a repeat is answered HEAD_MISMATCH).
+     * have answered alone, its error included: on Redis Cluster a master that fails or does not
+     * answer fails the acks of its keys only. A key may appear once per call (a repeat is
+     * answered HEAD_MISMATCH).
      */
-    public List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
+    public List<Outcome<AckResult>> ackAll(List<AckRequest> requests, Duration leaseTime) {
         return leases.ackAll(requests, leaseTime);
     }
 
     /**
      * Extends every given lease still held by its worker (one script call per partition, all in
-     * one pipeline). Returns the leases that are still held, with their new deadlines; the
-     * others are stale and must be dropped.
+     * one pipeline). Answers lease by lease: renewed (with the new deadline), stale (drop the key),
+     * or failed with its call's error (on Redis Cluster, a master that fails or does not answer
+     * fails the renewal of its leases only; on one Redis, every lease fails together).
      */
-    public List<Lease> renew(List<Lease> leases, Duration leaseTime) {
+    public Renewal renew(List<Lease> leases, Duration leaseTime) {
         return this.leases.renew(leases, leaseTime);
     }
 

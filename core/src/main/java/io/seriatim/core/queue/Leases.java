@@ -6,6 +6,8 @@ import static io.seriatim.core.settings.Check.atLeast;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.redis.Outcome;
+import io.seriatim.core.redis.RedisException;
 import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
@@ -13,6 +15,7 @@ import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +78,15 @@ final class Leases {
     }
 
     AckResult ack(Lease lease, List<Long> jobIds, Duration leaseTime, int batch, int skip) {
-        return ackAll(List.of(new AckRequest(lease, jobIds, batch, skip)), leaseTime).getFirst();
+        return ackAll(List.of(new AckRequest(lease, jobIds, batch, skip)), leaseTime).getFirst().get();
     }
 
     /**
      * One ack script call per partition and worker, all in one pipeline; the answers in the
-     * requests' order. A key may appear only once: a repeat in the same call is answered
-     * HEAD_MISMATCH.
+     * requests' order, each call's error given to its own requests only. A key may appear only
+     * once: a repeat in the same call is answered HEAD_MISMATCH.
      */
-    List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
+    List<Outcome<AckResult>> ackAll(List<AckRequest> requests, Duration leaseTime) {
         List<List<Integer>> groups = byPartitionAndWorker(requests.stream().map(AckRequest::lease).toList());
         List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
         for (List<Integer> group : groups) {
@@ -107,22 +110,27 @@ final class Leases {
             calls.add(new ScriptRunner.Call(Script.ACK,
                     List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell()), a));
         }
-        // One call (the usual case: one partition) runs unpipelined, as a single ack always did.
-        List<Reply> replies = calls.size() == 1 ? List.of(scripts.run(calls.getFirst())) : scripts.runAll(calls);
-        AckResult[] results = new AckResult[requests.size()];
+        List<ScriptRunner.CallResult> replies = scripts.runEach(calls, 0, 0);
+        List<Outcome<AckResult>> results = new ArrayList<>(Collections.nCopies(requests.size(), null));
         for (int g = 0; g < groups.size(); g++) {
-            readAck(replies.get(g), groups.get(g), requests, results);
+            Outcome<Reply> reply = replies.get(g).outcome();
+            if (reply.failed()) {
+                groups.get(g).forEach(i -> results.set(i, Outcome.failed(reply.error())));
+            } else {
+                readAck(reply.value(), groups.get(g), requests, results);
+            }
         }
-        return List.of(results);
+        return List.copyOf(results);
     }
 
     /** ack's answer, per group: {CONTINUE, deadline, m, m jobs} or one of RELEASED, YIELDED, STALE, HEAD_MISMATCH. */
-    private static void readAck(Reply r, List<Integer> group, List<AckRequest> requests, AckResult[] results) {
+    private static void readAck(Reply r, List<Integer> group, List<AckRequest> requests,
+            List<Outcome<AckResult>> results) {
         int at = 0;
         for (int i : group) {
             ScriptStatus status = r.status(at++);
             if (status != ScriptStatus.CONTINUE) {
-                results[i] = new AckResult(status, -1, List.of());
+                results.set(i, Outcome.of(new AckResult(status, -1, List.of())));
                 continue;
             }
             long deadline = r.integer(at);
@@ -134,7 +142,7 @@ final class Leases {
                 next.add(JobCodec.decode(r.bytes(at + j), key, 1));
             }
             at += m;
-            results[i] = new AckResult(status, deadline, next);
+            results.set(i, Outcome.of(new AckResult(status, deadline, next)));
         }
     }
 
@@ -151,7 +159,8 @@ final class Leases {
         return new ArrayList<>(groups.values());
     }
 
-    List<Lease> renew(List<Lease> leases, Duration leaseTime) {
+    /** One renew script call per partition and worker, all in one pipeline, each call's error given to its own leases only. */
+    Renewal renew(List<Lease> leases, Duration leaseTime) {
         List<List<Lease>> groups = byPartitionAndWorker(leases).stream()
                 .map(group -> group.stream().map(leases::get).toList()).toList();
         List<ScriptRunner.Call> calls = new ArrayList<>(groups.size());
@@ -166,20 +175,29 @@ final class Leases {
             }
             calls.add(new ScriptRunner.Call(Script.RENEW, List.of(p.leases(), p.owners()), a));
         }
-        List<Reply> replies = scripts.runAll(calls);
-        List<Lease> held = new ArrayList<>(leases.size());
+        List<ScriptRunner.CallResult> replies = scripts.runEach(calls, 0, 0);
+        List<Lease> renewed = new ArrayList<>(leases.size());
+        List<Lease> stale = new ArrayList<>();
+        Map<Lease, RedisException> failed = new LinkedHashMap<>();
         for (int g = 0; g < groups.size(); g++) {
-            readRenew(replies.get(g), groups.get(g), held);
+            Outcome<Reply> reply = replies.get(g).outcome();
+            if (reply.failed()) {
+                groups.get(g).forEach(lease -> failed.put(lease, reply.error()));
+            } else {
+                readRenew(reply.value(), groups.get(g), renewed, stale);
+            }
         }
-        return held;
+        return new Renewal(renewed, stale, failed);
     }
 
     /** renew's answer: {deadline, then 1 (renewed) or -1 (stale) per lease of the call}. */
-    private static void readRenew(Reply r, List<Lease> group, List<Lease> held) {
+    private static void readRenew(Reply r, List<Lease> group, List<Lease> renewed, List<Lease> stale) {
         long deadline = r.integer(0);
         for (int i = 0; i < group.size(); i++) {
             if (r.integer(i + 1) == 1) {
-                held.add(group.get(i).withDeadline(deadline));
+                renewed.add(group.get(i).withDeadline(deadline));
+            } else {
+                stale.add(group.get(i));
             }
         }
     }

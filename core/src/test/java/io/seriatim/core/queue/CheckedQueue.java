@@ -1,6 +1,7 @@
 package io.seriatim.core.queue;
 
 import io.seriatim.core.keys.NamespaceKeys;
+import io.seriatim.core.redis.Outcome;
 import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
 import java.time.Duration;
@@ -69,12 +70,21 @@ final class CheckedQueue {
         return checked("ack " + jobIds + " with " + lease, () -> queue.ack(lease, jobIds, leaseTime, batch, skip));
     }
 
+    /** The answers; a failed one is thrown, since one Redis answers all of a call's keys or none. */
     List<AckResult> ackAll(List<AckRequest> requests, Duration leaseTime) {
-        return checked("ackAll of " + requests.size() + " keys", () -> queue.ackAll(requests, leaseTime));
+        return checked("ackAll of " + requests.size() + " keys",
+                () -> queue.ackAll(requests, leaseTime).stream().map(Outcome::get).toList());
     }
 
+    /** The leases renewed; a failed one is thrown, since one Redis answers all of a call's leases or none. */
     List<Lease> renew(List<Lease> leases, Duration leaseTime) {
-        return checked("renew " + leases, () -> queue.renew(leases, leaseTime));
+        return checked("renew " + leases, () -> {
+            Renewal r = queue.renew(leases, leaseTime);
+            r.failed().values().stream().findFirst().ifPresent(e -> {
+                throw e;
+            });
+            return r.renewed();
+        });
     }
 
     FailResult fail(Lease lease, long jobId, String error, boolean retryable, Duration delay) {

@@ -2,12 +2,18 @@ package io.seriatim.core.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.redis.Outcome;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.core.redis.RedisUnavailableException;
+import io.seriatim.core.script.Args;
 import io.seriatim.core.script.Script;
+import io.seriatim.core.script.ScriptRunner;
+import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.localredis.RedisCluster;
 import io.seriatim.localredis.RedisServer;
@@ -21,13 +27,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * KeyedQueue on a real local Redis Cluster (3 masters, 3 replicas), one namespace spread over
  * every master: scripts must reach every node, including nodes that lost their script cache and
- * replicas promoted after a kill -9 (issue 15, part 1).
+ * replicas promoted after a kill -9 (issue 15, part 1); a master that is down fails the calls of
+ * its keys only (part 2); WAIT waits on every master a call wrote to (part 3).
  */
 class ClusterQueueTest {
     @RegisterExtension
@@ -102,9 +111,9 @@ class ClusterQueueTest {
 
     /**
      * A renewal, one pipeline over every master, as the first call after a failover: the client
-     * still routes the dead master's slots to it. At worst that one call fails as unavailable
-     * (and has the client reread the slot map); the next renews every lease, on the promoted
-     * replica too, which never had the script.
+     * still routes the dead master's slots to it. At worst the renewals of that master's leases
+     * fail as unavailable (and have the client reread the slot map), the others succeed; the next
+     * renews every lease, on the promoted replica too, which never had the script.
      */
     @Test
     void aRenewalRightAfterAFailoverWorksAtTheLatestOnItsSecondTry() {
@@ -121,13 +130,123 @@ class ClusterQueueTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> replicated(master, replica));
         master.kill();
         c.failover(replica);
-        List<Lease> renewed;
-        try {
-            renewed = queue.renew(leases, Duration.ofMinutes(1));
-        } catch (RedisUnavailableException firstTry) {
-            renewed = queue.renew(leases, Duration.ofMinutes(1));
+        Renewal first = queue.renew(leases, Duration.ofMinutes(1));
+        assertThat(first.stale()).isEmpty();
+        assertThat(first.failed().keySet()).allSatisfy(l -> assertThat(c.masterOfKey(tagOf(l))).isEqualTo(replica));
+        assertThat(first.renewed().size() + first.failed().size()).isEqualTo(leases.size());
+        assertThat(queue.renew(leases, Duration.ofMinutes(1)).renewed()).hasSize(leases.size());
+    }
+
+    /**
+     * One master paused (it holds its connections and answers nothing) or killed, its replica kept
+     * from taking over: one renewal and one ack of keys on every master serve the keys of the other
+     * two, and give each key of the one that is down an error of its own (issue 15, part 2).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"paused", "killed"})
+    void aMasterThatIsDownFailsTheRenewalsAndAcksOfItsKeysOnly(String harm) {
+        RedisSettings impatient = RedisSettings.builder(cluster.uri()).socketTimeout(Duration.ofMillis(500)).build();
+        try (UnifiedJedis client = RedisConnector.connect(impatient)) {
+            KeyedQueue q = KeyedQueue.open(client, SPREAD);
+            List<ClaimedKey> claimed = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                q.enqueue(EnqueueRequest.of("k" + i, "job".getBytes(UTF_8)));
+            }
+            for (int p = 0; p < q.partitionCount(); p++) {
+                claimed.addAll(q.claim(p, "w", 1_000, Duration.ofMinutes(1), 10).keys());
+            }
+            RedisCluster c = cluster.deployment();
+            RedisServer down = c.masters().get(1);
+            Set<String> downKeys = new HashSet<>();
+            claimed.stream().map(ClaimedKey::lease).filter(l -> c.masterOfKey(tagOf(l)).equals(down))
+                    .forEach(l -> downKeys.add(l.key()));
+            assertThat(downKeys).as("keys on the master to harm").isNotEmpty().hasSizeLessThan(claimed.size());
+            List<Lease> leases = claimed.stream().map(ClaimedKey::lease).toList();
+
+            c.withoutFailover(down, () -> {
+                if (harm.equals("paused")) {
+                    down.pause();
+                } else {
+                    down.kill();
+                }
+                Renewal renewal = q.renew(leases, Duration.ofMinutes(1));
+                assertThat(renewal.stale()).isEmpty();
+                assertThat(renewal.renewed()).extracting(Lease::key).as("renewed on the other masters")
+                        .doesNotContainAnyElementsOf(downKeys).hasSize(leases.size() - downKeys.size());
+                assertThat(renewal.failed().keySet()).extracting(Lease::key).as("failed on the %s master", harm)
+                        .containsExactlyInAnyOrderElementsOf(downKeys);
+                assertThat(renewal.failed().values()).allSatisfy(e -> assertThat(e)
+                        .isInstanceOf(RedisUnavailableException.class).hasMessageStartingWith("Redis unavailable while running renew.lua"));
+
+                List<AckRequest> acks = claimed.stream()
+                        .map(k -> new AckRequest(k.lease(), k.jobs().stream().map(Job::id).toList(), 0, 0)).toList();
+                List<Outcome<AckResult>> acked = q.ackAll(acks, Duration.ofMinutes(1));
+                for (int i = 0; i < acks.size(); i++) {
+                    String key = acks.get(i).lease().key();
+                    Outcome<AckResult> o = acked.get(i);
+                    if (downKeys.contains(key)) {
+                        assertThat(o.failed()).as("ack of %s, on the %s master", key, harm).isTrue();
+                        assertThat(o.error()).isInstanceOf(RedisUnavailableException.class);
+                    } else {
+                        assertThat(o.failed()).as("ack of %s: %s", key, o.error()).isFalse();
+                        assertThat(o.value().status()).as("ack of %s", key).isEqualTo(ScriptStatus.RELEASED);
+                    }
+                }
+            });
         }
-        assertThat(renewed).hasSize(leases.size());
+    }
+
+    /**
+     * waitReplicas = 1 with the only replica of one master paused: the calls that wrote to that
+     * master come back with 0 replicas (WAIT timed out there, and answered), the others with 1; a
+     * submit that wrote to that master is not replicated, one that wrote only to the other two is
+     * (issue 15, part 3).
+     */
+    @Test
+    void aPausedReplicaMakesNotReplicatedOnlyTheWritesOfItsMaster() {
+        RedisCluster c = cluster.deployment();
+        RedisServer lagging = c.masters().get(2);
+        RedisServer replica = c.replicaOf(lagging).orElseThrow();
+        List<String> tags = QueueRoundTrip.hashTags(queue);
+        replica.pause();
+
+        ScriptRunner runner = new ScriptRunner(redis);
+        List<ScriptRunner.Call> calls = new ArrayList<>();
+        for (int p = 0; p < queue.partitionCount(); p++) {
+            PartitionKeys pk = queue.keys().partition(p);
+            calls.add(new ScriptRunner.Call(Script.RESERVE_IDS, List.of(pk.seq()),
+                    List.of(pk.prefixBytes(), Args.num(1), Args.num(60_000))));
+        }
+        long started = System.nanoTime();
+        List<ScriptRunner.CallResult> results = runner.runEach(calls, 1, 300);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        for (int p = 0; p < calls.size(); p++) {
+            ScriptRunner.CallResult r = results.get(p);
+            assertThat(r.outcome().failed()).as("partition %d: %s", p, r.outcome().error()).isFalse();
+            boolean onLagging = c.masterOfKey(tags.get(p)).equals(lagging);
+            assertThat(r.replicasReached()).as("replicas of partition %d, on the %s master", p,
+                    onLagging ? "lagging" : "other").isEqualTo(onLagging ? 0 : 1);
+        }
+        assertThat(took).as("one WAIT per master, all at once").isLessThan(Duration.ofMillis(1_500));
+
+        List<EnqueueRequest> onOthers = new ArrayList<>();
+        List<EnqueueRequest> onAll = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            EnqueueRequest r = EnqueueRequest.of("k" + i, "job".getBytes(UTF_8));
+            onAll.add(r);
+            if (!c.masterOfKey(tags.get(queue.partitionOf(r.key()))).equals(lagging)) {
+                onOthers.add(r);
+            }
+        }
+        assertThat(onOthers).isNotEmpty().hasSizeLessThan(onAll.size());
+        assertThat(queue.enqueueAll(onOthers, null, 1, Duration.ofMillis(300))).hasSize(onOthers.size());
+        assertThatThrownBy(() -> queue.enqueueAll(onAll, null, 1, Duration.ofMillis(300)))
+                .isInstanceOf(NotReplicatedException.class)
+                .hasMessage("only 0 of 1 replicas confirmed the write within PT0.3S");
+    }
+
+    private String tagOf(Lease lease) {
+        return QueueRoundTrip.hashTags(queue).get(lease.partition());
     }
 
     /** Whether the replica has every write of its master (their replication offsets are equal). */

@@ -297,7 +297,7 @@ final class ModelRun {
             case 0 -> assertThat(queue.ack(l, heads, LONG, 2, 0).status()).isEqualTo(expected);
             case 1 -> assertThat(queue.fail(l, h, "stale", true, Duration.ZERO).status()).isEqualTo(expected);
             case 2 -> assertThat(queue.release(l)).isFalse();
-            default -> assertThat(queue.renew(List.of(l), LONG)).isEmpty();
+            default -> assertThat(queue.renew(List.of(l), LONG).stale()).containsExactly(l);
         }
         // Without the id blocks' markers: one written more than their 30 s ago may expire between the dumps.
         assertThat(RedisDump.of(redis.client()).withoutIdBlocks()).as("Redis after a refused call")
@@ -319,7 +319,9 @@ final class ModelRun {
         }
         boolean expire = rnd.nextInt(5) == 0;
         op = "renew " + asked.size() + (expire ? " to now" : "");
-        List<Lease> renewed = queue.renew(asked, expire ? Duration.ZERO : LONG);
+        Renewal renewal = queue.renew(asked, expire ? Duration.ZERO : LONG);
+        assertThat(renewal.failed()).as("failed renewals").isEmpty();
+        List<Lease> renewed = renewal.renewed();
         assertThat(renewed.stream().map(l -> l.key() + "#" + l.fence()).collect(Collectors.toSet()))
                 .as("renewed").isEqualTo(current);
         for (Lease l : renewed) {

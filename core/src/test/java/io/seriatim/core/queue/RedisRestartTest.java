@@ -159,7 +159,10 @@ class RedisRestartTest extends QueueTestSupport {
             Map.entry("enqueueAll", q -> q.enqueueAll(List.of(EnqueueRequest.of("k", new byte[1])))),
             Map.entry("claim", q -> q.claim(0, "w", 1, LONG_LEASE, 1)),
             Map.entry("ack", q -> q.ack(new Lease("k", 0, 1, "w", 0), List.of(1024L), LONG_LEASE, 1, 0)),
-            Map.entry("renew", q -> q.renew(List.of(new Lease("k", 0, 1, "w", 0)), LONG_LEASE)),
+            Map.entry("renew", q -> q.renew(List.of(new Lease("k", 0, 1, "w", 0)), LONG_LEASE).failed().values()
+                    .forEach(e -> {
+                        throw e;
+                    })),
             Map.entry("fail", q -> q.fail(new Lease("k", 0, 1, "w", 0), 1024L, "e", true, Duration.ZERO)),
             Map.entry("release", q -> q.release(new Lease("k", 0, 1, "w", 0))),
             Map.entry("sweep", q -> q.sweep(0, 10)),

@@ -3,6 +3,7 @@ package io.seriatim.worker.internal;
 import io.seriatim.core.queue.AckRequest;
 import io.seriatim.core.queue.AckResult;
 import io.seriatim.core.queue.LiveQueue;
+import io.seriatim.core.redis.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,10 +98,16 @@ final class AckBatcher implements AutoCloseable {
         batch.forEach(p -> requests.add(p.request));
         try {
             // The namespace's settings as they are now: fairness changes apply from the next call.
-            List<AckResult> results = live.get().ackAll(requests, leaseTime);
+            List<Outcome<AckResult>> results = live.get().ackAll(requests, leaseTime);
             keysPerCall.accept(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).answer.complete(results.get(i));
+                // A failed master fails the acks of its keys only: each strand retries its own.
+                Outcome<AckResult> r = results.get(i);
+                if (r.failed()) {
+                    batch.get(i).answer.completeExceptionally(r.error());
+                } else {
+                    batch.get(i).answer.complete(r.value());
+                }
             }
         } catch (RuntimeException e) {
             batch.forEach(p -> p.answer.completeExceptionally(e));

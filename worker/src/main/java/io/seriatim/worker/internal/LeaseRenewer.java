@@ -2,6 +2,8 @@ package io.seriatim.worker.internal;
 
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.Lease;
+import io.seriatim.core.queue.Renewal;
+import io.seriatim.core.redis.RedisException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews every lease the worker holds with one pipelined call per interval, and marks the keys
- * Redis no longer grants as lost so their strands stop before their next job.
+ * Redis no longer grants as lost so their strands stop before their next job. A lease whose
+ * renewal failed (on Redis Cluster, its master alone may fail) is kept as it is and renewed again
+ * at the next interval.
  *
  * <p>Runs on its own platform thread, owned and stopped by {@link WorkerRuntime}.
  */
@@ -65,24 +69,30 @@ final class LeaseRenewer implements Runnable {
             return;
         }
         long sent = System.nanoTime();
+        Renewal renewal;
         try {
-            List<Lease> renewed = queue.renew(leases, leaseTime);
-            Map<String, Lease> stillHeld = new HashMap<>();
-            renewed.forEach(l -> stillHeld.put(l.key(), l));
-            byKey.forEach((key, held) -> {
-                Lease l = stillHeld.get(key);
-                if (l != null) {
-                    held.extended(l, sent, leaseTime.toNanos());
-                } else {
-                    // Also reached by a strand that ended meanwhile: marking it lost is harmless.
-                    held.lost();
-                    metrics.stale.mark();
-                    log.info("key {} lost its lease (fence {}): stopping it", key, held.lease().fence());
-                }
-            });
+            renewal = queue.renew(leases, leaseTime);
         } catch (RuntimeException e) {
             metrics.redisErrors.mark();
             log.warn("lease renewal failed, will retry in {}: {}", interval, e.toString());
+            return;
+        }
+        for (Lease l : renewal.renewed()) {
+            byKey.get(l.key()).extended(l, sent, leaseTime.toNanos());
+        }
+        for (Lease l : renewal.stale()) {
+            // Also reached by a strand that ended meanwhile: marking it lost is harmless.
+            byKey.get(l.key()).lost();
+            metrics.stale.mark();
+            log.info("key {} lost its lease (fence {}): stopping it", l.key(), l.fence());
+        }
+        if (!renewal.failed().isEmpty()) {
+            // Their master failed: each keeps the lease it has (its strand stops by itself when
+            // that runs out) and is renewed again next interval.
+            metrics.redisErrors.mark();
+            RedisException first = renewal.failed().values().iterator().next();
+            log.warn("renewal of {} of {} leases failed, will retry in {}: {}", renewal.failed().size(), leases.size(),
+                    interval, first.toString());
         }
     }
 }

@@ -110,6 +110,10 @@ public final class WorkerRuntime implements AutoCloseable {
         int[] toClaim = all;
         long fullRoundDue = System.nanoTime();
         int rotate = 0;
+        // Per partition: when a failed one is asked again, and its current backoff (0: none).
+        // One partition's master failing must cost only that partition's keys.
+        long[] partitionRetryAt = new long[partitions];
+        long[] partitionBackoffMs = new long[partitions];
         while (claiming) {
             try {
                 awaitFreeSlot();
@@ -128,7 +132,23 @@ public final class WorkerRuntime implements AutoCloseable {
                         break;
                     }
                     long sent = System.nanoTime();
-                    Claim claim = current.claim(p, settings.workerId(), free, settings.leaseTime(), settings.batchSize());
+                    if (partitionBackoffMs[p] > 0 && sent - partitionRetryAt[p] < 0) {
+                        waitMs = Math.min(waitMs, Math.max(1, (partitionRetryAt[p] - sent) / 1_000_000));
+                        continue;
+                    }
+                    Claim claim;
+                    try {
+                        claim = current.claim(p, settings.workerId(), free, settings.leaseTime(), settings.batchSize());
+                    } catch (RuntimeException e) {
+                        partitionBackoffMs[p] = Math.min(Math.max(100, partitionBackoffMs[p] * 2), 5000);
+                        partitionRetryAt[p] = System.nanoTime() + partitionBackoffMs[p] * 1_000_000;
+                        metrics.redisErrors.mark();
+                        log.warn("claiming partition {} failed, retrying it in {} ms: {}", p, partitionBackoffMs[p],
+                                e.toString());
+                        waitMs = Math.min(waitMs, partitionBackoffMs[p]);
+                        continue;
+                    }
+                    partitionBackoffMs[p] = 0;
                     long offset = claim.redisTimeMs() - System.currentTimeMillis();
                     for (ClaimedKey key : claim.keys()) {
                         startStrand(current, key, sent, offset);
