@@ -112,8 +112,8 @@ public final class WorkerRuntime implements AutoCloseable {
         int rotate = 0;
         // Per partition: when a failed one is asked again, and its current backoff (0: none).
         // One partition's master failing must cost only that partition's keys.
-        long[] partitionRetryAt = new long[partitions];
-        long[] partitionBackoffMs = new long[partitions];
+        long[] partitionRetryAt = new long[all.length];
+        long[] partitionBackoffMs = new long[all.length];
         while (claiming) {
             try {
                 awaitFreeSlot();
