@@ -112,9 +112,9 @@ class CommandErrorsTest {
 
     @Test
     void redisRefusingAnOperationIsOneLineAndANo() {
-        io.seriatim.core.queue.KeyedQueue.open(redis.client(),
+        io.seriatim.core.queue.KeyedQueue clobbered = io.seriatim.core.queue.KeyedQueue.open(redis.client(),
                 io.seriatim.core.settings.NamespaceSettings.builder("clobbered").build());
-        redis.client().set("{clobbered:0}:ready", "not a zset");
+        redis.client().set(clobbered.keys().partition(0).ready(), "not a zset".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertOneLine(run("stats", "-n", "clobbered", "--redis", live()), ExitCode.FAILED, "WRONGTYPE");
     }
 

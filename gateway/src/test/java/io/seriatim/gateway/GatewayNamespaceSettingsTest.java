@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.seriatim.client.Producer;
 import io.seriatim.client.SubmitException;
 import io.seriatim.client.SubmitOptions;
+import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.UnknownNamespaceException;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.core.settings.SettingsConflictException;
 import io.seriatim.core.settings.StatedSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -54,14 +56,17 @@ class GatewayNamespaceSettingsTest extends GatewayTestSupport {
 
     @Test
     void aDedupIdIsRememberedForTheNamespacesStoredWindow() throws Exception {
-        KeyedQueue.open(redis.client(), orders().dedupWindow(Duration.ofSeconds(2)).build());
+        KeyedQueue q = KeyedQueue.open(redis.client(), orders().dedupWindow(Duration.ofSeconds(2)).build());
         GatewayServer g = gateway(gatewaySettings().build());
         Producer p = producer(producerSettings(g.port()).build());
         SubmitOptions once = SubmitOptions.NONE.withDedupId("order-7");
         long id = p.submit("k", "x".getBytes(UTF_8), once).get(10, TimeUnit.SECONDS);
         assertThat(p.submit("k", "x".getBytes(UTF_8), once).get(10, TimeUnit.SECONDS)).isEqualTo(id);
-        List<String> dedupKeys = redis.client().scan(ScanParams.SCAN_POINTER_START,
-                new ScanParams().match("{" + NS + ":*}:dedup:*").count(1000)).getResult();
+        List<String> dedupKeys = new ArrayList<>();
+        for (PartitionKeys partition : q.keys().partitions()) {
+            dedupKeys.addAll(redis.client().scan(ScanParams.SCAN_POINTER_START,
+                    new ScanParams().match(partition.prefix() + "dedup:*").count(1000)).getResult());
+        }
         assertThat(dedupKeys).isNotEmpty();
         for (String key : dedupKeys) {
             assertThat(redis.client().pttl(key)).as("TTL of %s", key).isBetween(1L, 2000L);

@@ -6,9 +6,10 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 /**
- * The Redis key layout of one namespace: its partitions and which partition an ordering key
- * belongs to. {@code partition = crc32(utf8(key)) mod P}, fixed for the namespace's life
- * (recorded in {@link #REGISTRY}), so a key's jobs always land in one list.
+ * The Redis key layout of one namespace: its partitions, their hash tags ({@link KeyLayout}) and
+ * which partition an ordering key belongs to. {@code partition = crc32(utf8(key)) mod P}, fixed
+ * for the namespace's life (recorded in {@link #REGISTRY}), so a key's jobs always land in one
+ * list.
  */
 public final class NamespaceKeys {
     /** Hash of every namespace ever used: name to partition count. Outside any partition. */
@@ -23,16 +24,21 @@ public final class NamespaceKeys {
     }
 
     private final String namespace;
+    private final KeyLayout layout;
     private final List<PartitionKeys> partitions;
 
-    public NamespaceKeys(String namespace, int partitionCount) {
+    /** The keys of {@code namespace}'s {@code partitionCount} partitions, tagged as {@code layout} says. */
+    public NamespaceKeys(String namespace, int partitionCount, KeyLayout layout) {
         this.namespace = namespace;
+        this.layout = layout;
         this.partitions = IntStream.range(0, partitionCount)
-                .mapToObj(p -> new PartitionKeys(namespace, p))
+                .mapToObj(p -> new PartitionKeys(namespace, p, layout.tag(namespace, p, partitionCount)))
                 .toList();
     }
 
     public String namespace() { return namespace; }
+
+    public KeyLayout layout() { return layout; }
 
     public int partitionCount() { return partitions.size(); }
 

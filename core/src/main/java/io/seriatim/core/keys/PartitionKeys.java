@@ -3,14 +3,18 @@ package io.seriatim.core.keys;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Names of the Redis keys of one partition of a namespace. Every name starts with the hash tag
- * {@code {ns:p}}, so all keys a script touches live in one Redis Cluster slot.
+ * Names of the Redis keys of one partition of a namespace. Every name starts with the
+ * partition's hash tag (see {@link KeyLayout}), so all keys a script touches live in one Redis
+ * Cluster slot. This is the one place that builds them: scripts take {@link #prefix()} and
+ * append to it, tests and tools ask here.
  *
  * <p>Immutable; the byte forms are computed once because they go into every script call.
  */
 public final class PartitionKeys {
     private final String namespace;
     private final int partition;
+    private final String tag;
+    private final int slot;
     private final String prefix;
     private final byte[] prefixBytes;
     private final byte[] ready;
@@ -28,10 +32,12 @@ public final class PartitionKeys {
     private final byte[] schedules;
     private final byte[] scheduleTicks;
 
-    PartitionKeys(String namespace, int partition) {
+    PartitionKeys(String namespace, int partition, String tag) {
         this.namespace = namespace;
         this.partition = partition;
-        this.prefix = "{" + namespace + ":" + partition + "}:";
+        this.tag = tag;
+        this.slot = Crc16.slot(Crc16.update(0, bytes(tag)));
+        this.prefix = "{" + tag + "}:";
         this.prefixBytes = bytes(prefix);
         this.ready = name("ready");
         this.leases = name("leases");
@@ -51,7 +57,11 @@ public final class PartitionKeys {
 
     public String namespace() { return namespace; }
     public int partition() { return partition; }
-    /** {@code {ns:p}:}, the start of every key of this partition. */
+    /** The hash tag, without braces: {@code ns:p} or {@code ns:p:s} (see {@link KeyLayout}). */
+    public String tag() { return tag; }
+    /** The Redis Cluster slot of every key of this partition. */
+    public int slot() { return slot; }
+    /** {@code {tag}:}, the start of every key of this partition. */
     public String prefix() { return prefix; }
     public byte[] prefixBytes() { return prefixBytes; }
 

@@ -8,6 +8,7 @@ import io.seriatim.core.script.ScriptStatus;
 import io.seriatim.core.settings.NamespaceRegistry;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.core.settings.StatedSettings;
+import io.seriatim.core.settings.StoredSettings;
 import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
@@ -42,9 +43,9 @@ public final class KeyedQueue {
     private final Holds holds;
     private final Inspection inspection;
 
-    private KeyedQueue(UnifiedJedis redis, NamespaceSettings settings) {
-        this.settings = settings;
-        this.keys = new NamespaceKeys(settings.name(), settings.partitions());
+    private KeyedQueue(UnifiedJedis redis, StoredSettings stored) {
+        this.settings = stored.settings();
+        this.keys = new NamespaceKeys(settings.name(), settings.partitions(), stored.layout());
         this.validator = new JobValidator(settings);
         ScriptRunner scripts = new ScriptRunner(redis);
         this.enqueuer = new Enqueuer(settings, keys, scripts, validator);
@@ -71,7 +72,7 @@ public final class KeyedQueue {
      *         the stored one
      */
     public static KeyedQueue open(UnifiedJedis redis, StatedSettings stated) {
-        return new KeyedQueue(redis, new NamespaceRegistry(redis).open(stated));
+        return new KeyedQueue(redis, new NamespaceRegistry(redis).openStored(stated));
     }
 
     /**
@@ -82,7 +83,7 @@ public final class KeyedQueue {
      */
     public static KeyedQueue openExisting(UnifiedJedis redis, String name) {
         return new KeyedQueue(redis, new NamespaceRegistry(redis).read(name)
-                .orElseThrow(() -> new UnknownNamespaceException(name)).settings());
+                .orElseThrow(() -> new UnknownNamespaceException(name)));
     }
 
     /** The settings this queue was opened with. */

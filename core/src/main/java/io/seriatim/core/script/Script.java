@@ -58,7 +58,7 @@ public enum Script {
             args("key", "peek")),
     // One small hash, once per namespace: a worker must start on a full Redis.
     REGISTER_NAMESPACE("register_namespace", Memory.DRAINS, keys("registry", "settings"),
-            args("name", "partitions", "insist", "settings..")),
+            args("name", "partitions", "insist", "layout", "settings..")),
     // Overwrites a few small values: an operator must be able to lower a limit on a full Redis.
     UPDATE_NAMESPACE("update_namespace", Memory.DRAINS, keys("settings"), args("changes..")),
     ENQUEUE_DELAYED("enqueue_delayed", Memory.GROWS, keys("delayed", "stats"),

@@ -2,6 +2,7 @@ package io.seriatim.core.settings;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.queue.UnknownNamespaceException;
 import io.seriatim.core.redis.RedisErrors;
@@ -23,6 +24,9 @@ import redis.clients.jedis.UnifiedJedis;
  * when it is registered and changed only by {@link #update}; every process applies the stored
  * ones, whatever it was started with. A process's own settings ({@code WorkerSettings},
  * {@code GatewaySettings}, {@code SweeperSettings}) are not stored.
+ *
+ * <p>Every new namespace gets {@link KeyLayout#SPREAD} tags; one registered before them keeps its
+ * {@link KeyLayout#PLAIN} ones.
  *
  * <p>A process states what it was given ({@link StatedSettings}): a stated setting that differs
  * from the stored one refuses the process ({@link SettingsConflictException}), an unstated one is
@@ -56,7 +60,12 @@ public final class NamespaceRegistry {
      * @throws SettingsConflictException if a stated setting differs from the stored one
      */
     public NamespaceSettings open(StatedSettings stated) {
-        return register(stated).stored().settings();
+        return openStored(stated).settings();
+    }
+
+    /** As {@link #open}, answering everything stored: the settings, the key layout and the times. */
+    public StoredSettings openStored(StatedSettings stated) {
+        return register(stated).stored();
     }
 
     /**
@@ -84,7 +93,7 @@ public final class NamespaceRegistry {
         String partitions = RedisErrors.call("looking up namespace '" + name + "'",
                 () -> redis.hget(NamespaceKeys.REGISTRY, name));
         return partitions == null ? Optional.empty() : Optional.of(new StoredSettings(
-                NamespaceSettings.builder(name).partitions(Integer.parseInt(partitions)).build(), 0, 0));
+                NamespaceSettings.builder(name).partitions(Integer.parseInt(partitions)).build(), KeyLayout.PLAIN, 0, 0));
     }
 
     /**
@@ -138,6 +147,7 @@ public final class NamespaceRegistry {
         args.add(bytes(name));
         args.add(bytes(Integer.toString(given.partitions())));
         args.add(bytes(stated.states(SettingField.PARTITIONS) ? "1" : "0"));
+        args.add(bytes(KeyLayout.SPREAD.name()));
         for (SettingField f : SettingField.values()) {
             if (f != SettingField.PARTITIONS) {
                 args.add(bytes(f.redisField()));

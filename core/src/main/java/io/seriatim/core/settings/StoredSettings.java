@@ -1,5 +1,6 @@
 package io.seriatim.core.settings;
 
+import io.seriatim.core.keys.KeyLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,17 +13,22 @@ import java.util.Objects;
  * in milliseconds, as {@code dedupWindowMs}), and when they were recorded and last changed.
  *
  * @param settings    the namespace's settings, which every process applies
+ * @param layout      how its partitions are tagged; recorded at registration, never changed. A hash
+ *                    without the field (recorded before spread tags) is {@link KeyLayout#PLAIN}, and
+ *                    a plain layout is written as that absence, so old hashes read as they are
  * @param createdAtMs when the namespace's settings were first recorded (Redis clock); 0 if they are
  *                    not recorded yet (a namespace an earlier version registered)
  * @param updatedAtMs when they last changed ({@link NamespaceRegistry#update}); the creation time
  *                    until then
  */
-public record StoredSettings(NamespaceSettings settings, long createdAtMs, long updatedAtMs) {
+public record StoredSettings(NamespaceSettings settings, KeyLayout layout, long createdAtMs, long updatedAtMs) {
+    static final String LAYOUT = "layout";
     static final String CREATED_AT = "createdAtMs";
     static final String UPDATED_AT = "updatedAtMs";
 
     public StoredSettings {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(layout, "layout");
     }
 
     /** Whether Redis holds these settings; false for a namespace an earlier version registered. */
@@ -30,9 +36,12 @@ public record StoredSettings(NamespaceSettings settings, long createdAtMs, long 
         return createdAtMs > 0;
     }
 
-    /** The settings hash as Redis holds it, setting fields first, then the two times. */
+    /** The settings hash as Redis holds it: setting fields first, then the layout (unless plain), then the two times. */
     public Map<String, String> fields() {
         Map<String, String> out = new LinkedHashMap<>(encode(settings));
+        if (layout != KeyLayout.PLAIN) {
+            out.put(LAYOUT, layout.name());
+        }
         out.put(CREATED_AT, Long.toString(createdAtMs));
         out.put(UPDATED_AT, Long.toString(updatedAtMs));
         return out;
@@ -80,7 +89,21 @@ public record StoredSettings(NamespaceSettings settings, long createdAtMs, long 
                 }
             }
         }
-        return new StoredSettings(b.build(), time(hash.get(CREATED_AT)), time(hash.get(UPDATED_AT)));
+        return new StoredSettings(b.build(), layout(name, hash.get(LAYOUT)), time(hash.get(CREATED_AT)),
+                time(hash.get(UPDATED_AT)));
+    }
+
+    private static KeyLayout layout(String name, String v) {
+        if (v == null) {
+            return KeyLayout.PLAIN;
+        }
+        for (KeyLayout l : KeyLayout.values()) {
+            if (l.name().equals(v)) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("namespace '" + name + "': the settings stored in Redis are invalid: layout must "
+                + "be one of " + java.util.Arrays.toString(KeyLayout.values()) + ", got '" + v + "'");
     }
 
     private static long time(String v) {

@@ -13,7 +13,7 @@
   KEYS[6] bell      list
   (queue lists are built from the prefix: same slot)
 
-  ARGV[1] prefix       `{ns:p}:`
+  ARGV[1] prefix       `{tag}:` (PartitionKeys.prefix)
   ARGV[2] workerId
   ARGV[3] leaseMs      lease extension from now
   ARGV[4] budgetJobs   fairness: jobs per lease before the key yields (0 = no limit)

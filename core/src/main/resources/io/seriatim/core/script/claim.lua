@@ -9,7 +9,7 @@
   KEYS[6] paused    string, present while the namespace is paused
   KEYS[7] bell      list  doorbell
 
-  ARGV[1] prefix    `{ns:p}:` (queue lists are `prefix .. 'q:' .. key`, same slot)
+  ARGV[1] prefix    `{tag}:` (PartitionKeys.prefix) (queue lists are `prefix .. 'q:' .. key`, same slot)
   ARGV[2] workerId
   ARGV[3] maxKeys
   ARGV[4] leaseMs

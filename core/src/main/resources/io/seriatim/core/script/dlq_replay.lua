@@ -5,7 +5,7 @@
   KEYS[1] dlq  KEYS[2] ready  KEYS[3] leases  KEYS[4] owners  KEYS[5] parked
   KEYS[6] attempts  KEYS[7] stats  KEYS[8] bell
 
-  ARGV[1] prefix    `{ns:p}:`
+  ARGV[1] prefix    `{tag}:` (PartitionKeys.prefix)
   ARGV[2] key       replay only this key's dead jobs; '' = every key
   ARGV[3] limit     most dead entries examined in this call
   ARGV[4] toHead    1 = before the key's pending jobs, 0 = after them

@@ -7,9 +7,9 @@
   KEYS[2] stats     hash
   (the dedup key and the block's marker are built from the prefix: same slot)
 
-  ARGV[1] prefix      `{ns:p}:`
+  ARGV[1] prefix      `{tag}:` (PartitionKeys.prefix)
   ARGV[2] key
-  ARGV[3] dedupId     '' = none; remembered as `{ns:p}:dedup:<id>\n<key>`, as enqueue_many does
+  ARGV[3] dedupId     '' = none; remembered as `{tag}:dedup:<id>\n<key>`, as enqueue_many does
   ARGV[4] dedupTtlMs  how long the dedup id is remembered
   ARGV[5] runAtMs     absolute due time on the Redis clock, or -1: due = now + delayMs
   ARGV[6] delayMs

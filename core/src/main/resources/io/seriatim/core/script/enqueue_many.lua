@@ -9,7 +9,7 @@
   KEYS[1] ready  KEYS[2] stats  KEYS[3] bell
   (queue lists and dedup keys are built from the prefix: same slot)
 
-  ARGV[1] prefix      `{ns:p}:`
+  ARGV[1] prefix      `{tag}:` (PartitionKeys.prefix)
   ARGV[2] dedupTtlMs
   ARGV[3] callDedupId ('' = none): covers every group without its own dedup id
   ARGV[4] callFirst   first sequence number of the call's range: group n's jobs carry the ids of

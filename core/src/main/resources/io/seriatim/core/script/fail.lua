@@ -6,7 +6,7 @@
   KEYS[6] bell   KEYS[7] queue (the key's jobs)
   (the parked and dlq keys of the failure policy are reached through the prefix: same slot)
 
-  ARGV[1] prefix       `{ns:p}:`
+  ARGV[1] prefix       `{tag}:` (PartitionKeys.prefix)
   ARGV[2] key
   ARGV[3] workerId
   ARGV[4] fence

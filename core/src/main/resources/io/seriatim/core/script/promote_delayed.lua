@@ -6,7 +6,7 @@
   KEYS[2] stats
   (the keys' lists, ready and bell are reached through the prefix, as append_jobs does: same slot)
 
-  ARGV[1] prefix   `{ns:p}:`
+  ARGV[1] prefix   `{tag}:` (PartitionKeys.prefix)
   ARGV[2] limit    most jobs promoted in this call
 
   Returns {promoted, more}  more = 1 when the limit cut the call short

@@ -12,7 +12,10 @@
   ARGV[1] name
   ARGV[2] partitions  the caller's partition count
   ARGV[3] insist      1: ARGV[2] must be the count on record; 0: take the count on record
-  ARGV[4..] settings  the other settings, field, value, ..., as the hash holds them
+  ARGV[4] layout      how a new namespace's partitions are tagged (`SPREAD`); written only for a
+                      name the registry does not hold yet: a namespace an earlier version registered
+                      keeps its data under the plain `{ns:p}` tags, which a hash without the field means
+  ARGV[5..] settings  the other settings, field, value, ..., as the hash holds them
 
   Returns {created, partitions, field, value, ...}: created is 1 when this call recorded the
   settings, else 0; partitions is the count on record; then the settings hash (HGETALL),
@@ -21,12 +24,13 @@
   then nothing is written.
 
   Keeps: a namespace's partition count never changes once recorded, and equals `partitions` in
-  its settings hash; a settings hash, once written, holds every setting.
+  its settings hash; a settings hash, once written, holds every setting; its `layout` is written
+  with it or never (the tags of a namespace's data never change).
 ]]
 -- @include common.lua
 
 local registry, settings = KEYS[1], KEYS[2]
-local name, partitions, insist = ARGV[1], ARGV[2], ARGV[3] == '1'
+local name, partitions, insist, layout = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4]
 
 local function answer(created, p)
   local out = {created, tonumber(p)}
@@ -49,7 +53,10 @@ end
 redis.call('HSET', registry, name, partitions)
 local now = now_ms()
 redis.call('HSET', settings, 'partitions', partitions, 'createdAtMs', now, 'updatedAtMs', now)
-for i = 4, #ARGV, 2 do
+if not recorded then
+  redis.call('HSET', settings, 'layout', layout)
+end
+for i = 5, #ARGV, 2 do
   redis.call('HSET', settings, ARGV[i], ARGV[i + 1])
 end
 return answer(1, partitions)

@@ -5,11 +5,11 @@
   Stamping in Lua cost more Redis time than the enqueue around it (a varint and a string
   concatenation per job); a block is one INCRBY for thousands of jobs.
 
-  KEYS[1] seq     the partition's sequence counter (`{ns:p}:seq`)
-  (the block's marker `{ns:p}:ids:<firstSeq>` is built from the prefix: same slot; it is
+  KEYS[1] seq     the partition's sequence counter (`{tag}:seq`)
+  (the block's marker `{tag}:ids:<firstSeq>` is built from the prefix: same slot; it is
   written with the INCRBY, so Redis loses both or neither)
 
-  ARGV[1] prefix  `{ns:p}:`
+  ARGV[1] prefix  `{tag}:` (PartitionKeys.prefix)
   ARGV[2] count   how many sequence numbers, >= 1
   ARGV[3] markerTtlMs  longer than the caller uses a block
 

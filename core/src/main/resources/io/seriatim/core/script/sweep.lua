@@ -6,7 +6,7 @@
   KEYS[1] leases  KEYS[2] owners  KEYS[3] attempts  KEYS[4] stats  KEYS[5] bell
   (the ready, parked and dlq keys are reached through the prefix: same slot)
 
-  ARGV[1] prefix       `{ns:p}:`
+  ARGV[1] prefix       `{tag}:` (PartitionKeys.prefix)
   ARGV[2] limit        most leases handled in this call (bounds the time Redis is busy)
   ARGV[3] maxAttempts
   ARGV[4] policy       SKIP or PARK

@@ -5,15 +5,15 @@
   KEYS[1] settings  hash  `{seriatim:namespaces}:settings:<name>`
 
   ARGV[1..] changes  the settings to change, field, value, ..., as the hash holds them; never
-                     `partitions` (the caller checks every value)
+                     `partitions` or `layout` (the caller checks every value)
 
   Returns {0 OK, field, value, ...}  the settings hash after the change (HGETALL), with
                                      updatedAtMs set to now
           {-3 NOT_FOUND}             no settings are stored (an unknown namespace, or one
                                      registered before settings were stored): nothing written
 
-  Keeps: the partition count never changes (an ARGV naming it is refused with an error, before
-  anything is written); the hash keeps every setting.
+  Keeps: the partition count and the key layout never change (an ARGV naming either is refused
+  with an error, before anything is written); the hash keeps every setting.
 ]]
 -- @include common.lua
 
@@ -22,7 +22,7 @@ if redis.call('EXISTS', settings) == 0 then
   return {-3}
 end
 for i = 1, #ARGV, 2 do
-  if ARGV[i] == 'partitions' or ARGV[i] == 'createdAtMs' or ARGV[i] == 'updatedAtMs' then
+  if ARGV[i] == 'partitions' or ARGV[i] == 'layout' or ARGV[i] == 'createdAtMs' or ARGV[i] == 'updatedAtMs' then
     return redis.error_reply('update_namespace: ' .. ARGV[i] .. ' cannot be changed')
   end
 end

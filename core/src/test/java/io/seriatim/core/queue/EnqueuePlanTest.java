@@ -2,6 +2,7 @@ package io.seriatim.core.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.keys.NamespaceKeys;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,7 @@ class EnqueuePlanTest {
 
     @Test
     void oneCallPerPartitionWithTheRequestsInBatchOrder() {
-        NamespaceKeys keys = new NamespaceKeys("plan", 4);
+        NamespaceKeys keys = new NamespaceKeys("plan", 4, KeyLayout.SPREAD);
         List<EnqueueRequest> batch = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             batch.add(jobs("k" + i % 9, 1));
@@ -33,7 +34,7 @@ class EnqueuePlanTest {
 
     @Test
     void aPartitionWithMoreJobsThanOneCallTakesGoesInWaves() {
-        NamespaceKeys keys = new NamespaceKeys("plan", 1);
+        NamespaceKeys keys = new NamespaceKeys("plan", 1, KeyLayout.SPREAD);
         List<EnqueueRequest> batch = new ArrayList<>();
         for (int r = 0; r < 6; r++) {
             batch.add(jobs("big", 1000));
@@ -48,6 +49,6 @@ class EnqueuePlanTest {
 
     @Test
     void anEmptyBatchPlansNothing() {
-        assertThat(EnqueuePlan.of(List.of(), new NamespaceKeys("plan", 2)).waves()).isZero();
+        assertThat(EnqueuePlan.of(List.of(), new NamespaceKeys("plan", 2, KeyLayout.SPREAD)).waves()).isZero();
     }
 }

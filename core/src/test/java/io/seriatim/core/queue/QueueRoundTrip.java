@@ -3,12 +3,12 @@ package io.seriatim.core.queue;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.core.keys.PartitionKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * One pass of a namespace's whole life on a real deployment (Cluster, Sentinel): submits of many
@@ -54,10 +54,9 @@ final class QueueRoundTrip {
         }
     }
 
-    /** The partitions' hash tags, {@code {ns:p}}, whose slots say which master holds each. */
+    /** The partitions' key prefixes (their hash tags), whose slots say which master holds each. */
     static List<String> hashTags(KeyedQueue queue) {
-        return IntStream.range(0, queue.partitionCount())
-                .mapToObj(p -> "{" + queue.settings().name() + ":" + p + "}").toList();
+        return queue.keys().partitions().stream().map(PartitionKeys::prefix).toList();
     }
 
     private static byte[] bytes(String s) {

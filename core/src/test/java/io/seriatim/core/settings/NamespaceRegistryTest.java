@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.queue.UnknownNamespaceException;
 import io.seriatim.core.redis.RedisScriptException;
@@ -49,8 +50,8 @@ class NamespaceRegistryTest {
                 .failurePolicy(FailurePolicy.PARK).dedupWindow(Duration.ofMinutes(5))));
         Map<String, String> h = hash("comments");
         assertThat(h).containsOnlyKeys("partitions", "maxKeyBytes", "maxPayloadBytes", "maxHeaders", "maxAttempts",
-                "failurePolicy", "fairnessJobs", "fairnessTimeMs", "dedupWindowMs", "createdAtMs", "updatedAtMs");
-        assertThat(h).containsEntry("partitions", "2").containsEntry("maxPayloadBytes", "4096")
+                "failurePolicy", "fairnessJobs", "fairnessTimeMs", "dedupWindowMs", "layout", "createdAtMs", "updatedAtMs");
+        assertThat(h).containsEntry("partitions", "2").containsEntry("layout", "SPREAD").containsEntry("maxPayloadBytes", "4096")
                 .containsEntry("maxAttempts", "3").containsEntry("failurePolicy", "PARK")
                 .containsEntry("dedupWindowMs", "300000").containsEntry("maxKeyBytes", "1024")
                 .containsEntry("fairnessTimeMs", "1000");
@@ -171,12 +172,24 @@ class NamespaceRegistryTest {
     void aNamespaceAnEarlierVersionRegisteredGetsItsSettingsFromItsFirstOpener() {
         redis.client().hset(NamespaceKeys.REGISTRY, "comments", "4"); // what register_namespace used to write
         assertThat(registry().read("comments").orElseThrow())
-                .isEqualTo(new StoredSettings(comments().partitions(4).build(), 0, 0));
+                .isEqualTo(new StoredSettings(comments().partitions(4).build(), KeyLayout.PLAIN, 0, 0));
         assertThatThrownBy(() -> registry().update(StatedSettings.of(comments().maxAttempts(2))))
                 .hasMessageStartingWith("namespace 'comments' was registered by an earlier version");
         NamespaceSettings opened = registry().open(StatedSettings.of(comments().maxAttempts(8)));
         assertThat(opened).isEqualTo(comments().partitions(4).maxAttempts(8).build());
         assertThat(registry().read("comments").orElseThrow().recorded()).isTrue();
+        assertThat(registry().read("comments").orElseThrow().layout()).as("its data is under the plain tags")
+                .isEqualTo(KeyLayout.PLAIN);
+        assertThat(hash("comments")).doesNotContainKey("layout");
+    }
+
+    @Test
+    void theLayoutCannotBeUpdated() {
+        registry().create(comments().build());
+        ScriptRunner scripts = new ScriptRunner(redis.client());
+        assertThatThrownBy(() -> scripts.run(Script.UPDATE_NAMESPACE, List.of(bytes(NamespaceKeys.settings("comments"))),
+                List.of(bytes("layout"), bytes("PLAIN")))).hasMessageContaining("layout cannot be changed");
+        assertThat(registry().read("comments").orElseThrow().layout()).isEqualTo(KeyLayout.SPREAD);
     }
 
     @Test

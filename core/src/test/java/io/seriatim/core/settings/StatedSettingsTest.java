@@ -2,6 +2,7 @@ package io.seriatim.core.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seriatim.core.keys.KeyLayout;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.Arrays;
@@ -49,7 +50,19 @@ class StatedSettingsTest {
         NamespaceSettings s = NamespaceSettings.builder("n").partitions(3).maxKeyBytes(7).maxPayloadBytes(8).maxHeaders(0)
                 .maxAttempts(4).failurePolicy(FailurePolicy.PARK).fairnessJobs(0).fairnessTime(Duration.ZERO)
                 .dedupWindow(Duration.ofMillis(1)).build();
-        Map<String, String> hash = new StoredSettings(s, 5, 6).fields();
-        assertThat(StoredSettings.decode("n", hash)).isEqualTo(new StoredSettings(s, 5, 6));
+        for (KeyLayout layout : KeyLayout.values()) {
+            Map<String, String> hash = new StoredSettings(s, layout, 5, 6).fields();
+            assertThat(StoredSettings.decode("n", hash)).isEqualTo(new StoredSettings(s, layout, 5, 6));
+        }
+    }
+
+    @Test
+    void aHashWithoutLayoutIsPlainAsEarlierVersionsWroteIt() {
+        NamespaceSettings s = NamespaceSettings.builder("n").partitions(3).build();
+        Map<String, String> hash = new StoredSettings(s, KeyLayout.SPREAD, 5, 6).fields();
+        assertThat(hash).containsEntry("layout", "SPREAD");
+        hash.remove("layout");
+        assertThat(StoredSettings.decode("n", hash).layout()).isEqualTo(KeyLayout.PLAIN);
+        assertThat(new StoredSettings(s, KeyLayout.PLAIN, 5, 6).fields()).isEqualTo(hash);
     }
 }
