@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.queue.UnknownNamespaceException;
+import io.seriatim.core.redis.ClusterMasters;
 import io.seriatim.core.redis.RedisErrors;
 import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
@@ -25,7 +26,10 @@ import redis.clients.jedis.UnifiedJedis;
  * ones, whatever it was started with. A process's own settings ({@code WorkerSettings},
  * {@code GatewaySettings}, {@code SweeperSettings}) are not stored.
  *
- * <p>Every new namespace gets {@link KeyLayout#SPREAD} tags; one registered before them keeps its
+ * <p>A namespace registered without a stated partition count gets the deployment's default:
+ * {@link NamespaceSettings#clusterDefaultPartitions} through a Cluster client (from the number of
+ * masters it has now), {@link NamespaceSettings#DEFAULT_PARTITIONS} otherwise. Every new
+ * namespace gets {@link KeyLayout#SPREAD} tags; one registered before them keeps its
  * {@link KeyLayout#PLAIN} ones.
  *
  * <p>A process states what it was given ({@link StatedSettings}): a stated setting that differs
@@ -75,7 +79,18 @@ public final class NamespaceRegistry {
      * @throws SettingsConflictException if it exists with other settings
      */
     public boolean create(NamespaceSettings settings) {
-        return register(StatedSettings.all(settings)).created();
+        return create(StatedSettings.all(settings));
+    }
+
+    /**
+     * Registers a namespace with {@code stated.values()}, the partition count the deployment's
+     * default unless stated.
+     *
+     * @return true if it was registered now, false if it already existed with the stated settings
+     * @throws SettingsConflictException if it exists with another value of a stated setting
+     */
+    public boolean create(StatedSettings stated) {
+        return register(stated).created();
     }
 
     /**
@@ -143,10 +158,11 @@ public final class NamespaceRegistry {
     private Registered register(StatedSettings stated) {
         NamespaceSettings given = stated.values();
         String name = given.name();
+        boolean insist = stated.states(SettingField.PARTITIONS);
         List<byte[]> args = new ArrayList<>();
         args.add(bytes(name));
-        args.add(bytes(Integer.toString(given.partitions())));
-        args.add(bytes(stated.states(SettingField.PARTITIONS) ? "1" : "0"));
+        args.add(bytes(Integer.toString(insist ? given.partitions() : defaultPartitions())));
+        args.add(bytes(insist ? "1" : "0"));
         args.add(bytes(KeyLayout.SPREAD.name()));
         for (SettingField f : SettingField.values()) {
             if (f != SettingField.PARTITIONS) {
@@ -164,6 +180,13 @@ public final class NamespaceRegistry {
         StoredSettings stored = StoredSettings.decode(name, hash(r, 2));
         stated.check(stored.settings());
         return new Registered(stored, created);
+    }
+
+    /** The partition count of a namespace registered without one, for the deployment at hand. */
+    private int defaultPartitions() {
+        return ClusterMasters.read(redis)
+                .map(c -> NamespaceSettings.clusterDefaultPartitions(c.masters().size()))
+                .orElse(NamespaceSettings.DEFAULT_PARTITIONS);
     }
 
     /** The field, value, ... pairs of a reply from index {@code from} on. */

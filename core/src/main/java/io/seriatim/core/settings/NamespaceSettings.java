@@ -38,6 +38,20 @@ public record NamespaceSettings(
     public static final int MAX_PARTITIONS = 1024;
 
     /**
+     * The partition count of a namespace registered without one on a standalone or Sentinel
+     * Redis: one server gains nothing from more.
+     */
+    public static final int DEFAULT_PARTITIONS = 1;
+
+    /**
+     * Partitions per master of a namespace registered without a count on a Redis Cluster (see
+     * {@link #clusterDefaultPartitions}). Four, not one: every master gets several keys' worth of
+     * parallel claims, and a count of 4 per master divides evenly over more masters later
+     * (12 over 2, 4, 6 or 12 of them) when slots are moved partition by partition.
+     */
+    public static final int PARTITIONS_PER_MASTER = 4;
+
+    /**
      * 512 MiB less 64 KiB: a stored job is its payload plus id, time and headers, and the whole
      * must fit in one Redis argument (proto-max-bulk-len, 512 MiB by default); a payload of the
      * full 512 MiB would pass validation and then fail in Redis on every resend.
@@ -63,6 +77,14 @@ public record NamespaceSettings(
         }
     }
 
+    /**
+     * The partition count of a namespace registered without one on a Redis Cluster of
+     * {@code masters} masters: {@link #PARTITIONS_PER_MASTER} each, at most {@link #MAX_PARTITIONS}.
+     */
+    public static int clusterDefaultPartitions(int masters) {
+        return Math.min(MAX_PARTITIONS, PARTITIONS_PER_MASTER * Math.max(1, masters));
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -77,7 +99,7 @@ public record NamespaceSettings(
     /** Builds {@link NamespaceSettings}; each setter checks its value, {@link #build()} the whole. */
     public static final class Builder {
         private final String name;
-        private int partitions = 1;
+        private int partitions = DEFAULT_PARTITIONS;
         private int maxKeyBytes = 1024;
         private int maxPayloadBytes = 1024 * 1024;
         private int maxHeaders = 64;
@@ -95,9 +117,12 @@ public record NamespaceSettings(
         }
 
         /**
-         * Partitions (hash-tag groups) the namespace's keys are spread over; default 1, which is
-         * right for a standalone Redis. On Redis Cluster use several per master. Fixed once the
-         * namespace has data: opening it with another count fails.
+         * Partitions (hash-tag groups) the namespace's keys are spread over. A new namespace whose
+         * process does not state a count ({@link StatedSettings#adopt}, or {@link StatedSettings#of}
+         * a builder without this call) gets {@link #DEFAULT_PARTITIONS} on a standalone or Sentinel
+         * Redis and {@link #clusterDefaultPartitions} on a Redis Cluster (see
+         * {@link NamespaceRegistry}); {@link StatedSettings#all} states the builder's count, 1
+         * unless set. Fixed once recorded: opening the namespace with another count fails.
          */
         public Builder partitions(int partitions) {
             range("partitions", partitions, 1, MAX_PARTITIONS);

@@ -39,6 +39,20 @@ public final class StatedSettings {
         return new StatedSettings(Objects.requireNonNull(settings, "settings"), EnumSet.allOf(SettingField.class));
     }
 
+    /**
+     * What {@code seriatim namespace create} states: every setting, given to {@code builder} or
+     * its default, except a partition count the builder was not given. That one is the
+     * deployment's default for a new namespace (see {@link NamespaceRegistry}), and whatever is
+     * recorded for an existing one.
+     */
+    public static StatedSettings withDefaults(NamespaceSettings.Builder builder) {
+        Set<SettingField> stated = EnumSet.allOf(SettingField.class);
+        if (!builder.stated().contains(SettingField.PARTITIONS.setting())) {
+            stated.remove(SettingField.PARTITIONS);
+        }
+        return new StatedSettings(builder.build(), stated);
+    }
+
     /** States the settings whose setter was called on {@code builder}; the others are adopted. */
     public static StatedSettings of(NamespaceSettings.Builder builder) {
         Set<String> given = builder.stated();
@@ -55,7 +69,10 @@ public final class StatedSettings {
         return values.name();
     }
 
-    /** The stated settings and the defaults for the others: what a namespace that does not exist yet gets. */
+    /**
+     * The stated settings and the defaults for the others: what a namespace that does not exist
+     * yet gets, but for an unstated partition count, for which the registry asks the deployment.
+     */
     public NamespaceSettings values() {
         return values;
     }

@@ -184,6 +184,24 @@ class NamespaceRegistryTest {
     }
 
     @Test
+    void aNamespaceOnStandaloneRedisGetsOnePartitionUnlessGivenMore() {
+        assertThat(registry().open(StatedSettings.adopt("comments")).partitions())
+                .isEqualTo(NamespaceSettings.DEFAULT_PARTITIONS).isEqualTo(1);
+        assertThat(registry().create(StatedSettings.withDefaults(NamespaceSettings.builder("other")))).isTrue();
+        assertThat(registry().read("other").orElseThrow().settings().partitions()).isEqualTo(1);
+    }
+
+    @Test
+    void createWithDefaultsAcceptsTheRecordedPartitionCountButNoOtherDifference() {
+        registry().create(comments().partitions(6).build());
+        assertThat(registry().create(StatedSettings.withDefaults(comments()))).isFalse();
+        assertThatThrownBy(() -> registry().create(StatedSettings.withDefaults(comments().partitions(2))))
+                .isInstanceOf(SettingsConflictException.class);
+        assertThatThrownBy(() -> registry().create(StatedSettings.withDefaults(comments().maxAttempts(9))))
+                .isInstanceOf(SettingsConflictException.class);
+    }
+
+    @Test
     void theLayoutCannotBeUpdated() {
         registry().create(comments().build());
         ScriptRunner scripts = new ScriptRunner(redis.client());

@@ -28,6 +28,14 @@ class StatedSettingsTest {
     }
 
     @Test
+    void withDefaultsStatesEverySettingButAPartitionCountNotGiven() {
+        assertThat(StatedSettings.withDefaults(NamespaceSettings.builder("n").maxAttempts(2)).stated())
+                .hasSize(8).doesNotContain("partitions").contains("maxAttempts", "dedupWindow");
+        assertThat(StatedSettings.withDefaults(NamespaceSettings.builder("n").partitions(6)).stated())
+                .hasSize(9).contains("partitions");
+    }
+
+    @Test
     void onlyStatedSettingsAreCompared() {
         NamespaceSettings stored = NamespaceSettings.builder("n").maxPayloadBytes(10).maxAttempts(2).build();
         assertThat(StatedSettings.of(NamespaceSettings.builder("n").maxAttempts(2)).conflictWith(stored)).isEmpty();
