@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.redis.ClusterMasters;
 import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
@@ -58,12 +60,17 @@ final class Inspection {
     }
 
     QueueCounts counts() {
+        return QueueCounts.sum(partitionCounts());
+    }
+
+    List<PartitionCounts> partitionCounts() {
         long now = redisTimeMs();
-        return scripts.command("reading the counts of namespace '" + keys.namespace() + "'", redis -> counts(redis, now));
+        return scripts.command("reading the counts of namespace '" + keys.namespace() + "'",
+                redis -> partitionCounts(redis, now));
     }
 
     /** One pipeline over every partition: consistent per command, not across partitions. */
-    private QueueCounts counts(UnifiedJedis redis, long now) {
+    private List<PartitionCounts> partitionCounts(UnifiedJedis redis, long now) {
         List<Response<Long>> ready = new ArrayList<>();
         List<Response<Long>> leased = new ArrayList<>();
         List<Response<Long>> parked = new ArrayList<>();
@@ -83,21 +90,23 @@ final class Inspection {
             }
             pipe.sync();
         }
-        long oldestAge = 0;
-        Map<String, Long> counters = new TreeMap<>();
+        List<PartitionCounts> out = new ArrayList<>();
         for (int i = 0; i < keys.partitionCount(); i++) {
+            long oldestAge = 0;
             for (Tuple t : oldest.get(i).get()) {
                 oldestAge = Math.max(oldestAge, now - (long) t.getScore());
             }
-            stats.get(i).get().forEach((k, v) -> counters.merge(new String(k, UTF_8),
-                    Long.parseLong(new String(v, UTF_8)), Long::sum));
+            Map<String, Long> counters = new TreeMap<>();
+            stats.get(i).get().forEach((k, v) -> counters.put(new String(k, UTF_8), Long.parseLong(new String(v, UTF_8))));
+            out.add(new PartitionCounts(i, counters.getOrDefault("pending", 0L), ready.get(i).get(), leased.get(i).get(),
+                    parked.get(i).get(), dead.get(i).get(), oldestAge, paused.get(i).get(), counters));
         }
-        return new QueueCounts(counters.getOrDefault("pending", 0L), sum(ready), sum(leased), sum(parked), sum(dead),
-                oldestAge, paused.stream().anyMatch(Response::get), counters);
+        return out;
     }
 
-    private static long sum(List<Response<Long>> responses) {
-        return responses.stream().mapToLong(Response::get).sum();
+    /** The cluster's masters now; empty on a standalone or Sentinel Redis. */
+    Optional<ClusterMasters> masters() {
+        return scripts.command("reading the cluster's masters", ClusterMasters::read);
     }
 
     @SuppressWarnings("deprecation") // Jedis 8 deprecates sendCommand and offers no TIME of its own

@@ -11,6 +11,7 @@ import io.seriatim.core.settings.StatedSettings;
 import io.seriatim.core.settings.StoredSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -275,6 +276,22 @@ public final class KeyedQueue {
     /** Gauges and counters summed over partitions, read in one pipeline (not atomic across partitions). */
     public QueueCounts counts() {
         return inspection.counts();
+    }
+
+    /**
+     * Each partition's gauges and counters, in partition order, read in one pipeline (each
+     * partition consistent in itself). {@link #counts()} is their sum.
+     */
+    public List<PartitionCounts> partitionCounts() {
+        return inspection.partitionCounts();
+    }
+
+    /**
+     * How the namespace's partitions fall over the masters of the cluster now; empty on a
+     * standalone or Sentinel Redis.
+     */
+    public Optional<MasterSpread> spread() {
+        return inspection.masters().map(m -> MasterSpread.of(keys, m));
     }
 
     /** Milliseconds since the epoch on the Redis clock. */

@@ -25,8 +25,13 @@ import redis.clients.jedis.UnifiedJedis;
  * start unless its settings change too. If Redis cannot be read, the current queue stays and the
  * next call after the interval tries again.
  *
+ * <p>On a Redis Cluster it also logs one warning when the namespace's partitions fall unevenly
+ * over the masters ({@link MasterSpread#warning()}), at open and again whenever that changes
+ * (a reshard, a failover), read with the settings.
+ *
  * <p>Thread-safe: any thread may call {@link #get()}; the one that finds the interval passed
- * reads Redis (one HGETALL), the others go on meanwhile with the current queue.
+ * reads Redis (one HGETALL, and CLUSTER SLOTS on a cluster), the others go on meanwhile with
+ * the current queue.
  */
 public final class LiveQueue {
     private static final Logger log = LoggerFactory.getLogger(LiveQueue.class);
@@ -37,6 +42,8 @@ public final class LiveQueue {
     private final ReentrantLock reading = new ReentrantLock();
     private volatile KeyedQueue current;
     private volatile long nextReadNanos;
+    /** The spread warning logged last, null if none or the spread is even; guarded by {@link #reading}. */
+    private String spreadWarning;
 
     LiveQueue(UnifiedJedis redis, StatedSettings stated, KeyedQueue first, Duration refresh) {
         this.redis = redis;
@@ -53,7 +60,7 @@ public final class LiveQueue {
      * @throws SettingsConflictException if a stated setting differs from the stored one
      */
     public static LiveQueue open(UnifiedJedis redis, StatedSettings stated) {
-        return new LiveQueue(redis, stated, KeyedQueue.open(redis, stated), NamespaceRegistry.REFRESH);
+        return watched(new LiveQueue(redis, stated, KeyedQueue.open(redis, stated), NamespaceRegistry.REFRESH));
     }
 
     /**
@@ -66,7 +73,17 @@ public final class LiveQueue {
     public static LiveQueue openExisting(UnifiedJedis redis, StatedSettings stated) {
         KeyedQueue q = KeyedQueue.openExisting(redis, stated.name());
         stated.check(q.settings());
-        return new LiveQueue(redis, stated, q, NamespaceRegistry.REFRESH);
+        return watched(new LiveQueue(redis, stated, q, NamespaceRegistry.REFRESH));
+    }
+
+    private static LiveQueue watched(LiveQueue live) {
+        live.reading.lock();
+        try {
+            live.checkSpread();
+        } finally {
+            live.reading.unlock();
+        }
+        return live;
     }
 
     public String name() {
@@ -97,6 +114,11 @@ public final class LiveQueue {
             log.debug("namespace {}: could not read its settings, keeping the current ones: {}", stated.name(), e.toString());
             return;
         }
+        follow(fresh);
+        checkSpread();
+    }
+
+    private void follow(KeyedQueue fresh) {
         NamespaceSettings before = current.settings();
         NamespaceSettings after = fresh.settings();
         if (after.equals(before)) {
@@ -110,5 +132,20 @@ public final class LiveQueue {
                 + "without these settings", stated.name(), c.mismatches().stream()
                         .map(m -> m.setting() + "=" + m.given()).collect(Collectors.joining(", "))));
         current = fresh;
+    }
+
+    /** Logs the spread warning when there is one and it is not the one logged last. */
+    private void checkSpread() {
+        String warning;
+        try {
+            warning = current.spread().flatMap(MasterSpread::warning).orElse(null);
+        } catch (RuntimeException e) { // an outage: the caller's own calls report it
+            log.debug("namespace {}: could not read the cluster's masters: {}", stated.name(), e.toString());
+            return;
+        }
+        if (warning != null && !warning.equals(spreadWarning)) {
+            log.warn("{}", warning);
+        }
+        spreadWarning = warning;
     }
 }
