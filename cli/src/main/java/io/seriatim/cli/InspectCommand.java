@@ -1,5 +1,6 @@
 package io.seriatim.cli;
 
+import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.queue.Job;
 import io.seriatim.core.queue.KeyInspection;
 import io.seriatim.core.queue.KeyedQueue;
@@ -21,6 +22,9 @@ final class InspectCommand extends OperatorCommand {
     int run(KeyedQueue queue, PrintWriter out) {
         KeyInspection k = queue.inspect(key, Flags.atLeast("--peek", peek, 0));
         out.printf("key        %s%n", k.key());
+        PartitionKeys p = queue.keys().partitionOf(key);
+        out.printf("partition  %d of %d  (hash tag {%s}, slot %d)%n", p.partition(), queue.partitionCount(), p.tag(),
+                p.slot());
         out.printf("state      %s%n", k.state());
         switch (k.state()) {
             case READY -> out.printf("ready at   %d (Redis ms)%n", k.scoreMs());

@@ -1,6 +1,7 @@
 package io.seriatim.cli;
 
 import com.google.gson.JsonObject;
+import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.queue.UnknownNamespaceException;
 import io.seriatim.core.settings.NamespaceRegistry;
 import io.seriatim.core.settings.NamespaceSettings;
@@ -42,16 +43,16 @@ final class NamespaceCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Register a namespace with these settings (defaults for the flags left out).",
+            description = {"Register a namespace with these settings (defaults for the flags left out; without --partitions "
+                + "1, or on Redis Cluster " + NamespaceSettings.PARTITIONS_PER_MASTER + " per master).",
                 "Exits 0 if it already exists with exactly these settings, 2 if with others."})
     static final class Create extends RegistryCommand {
         @Mixin NamespaceSettingsOptions settings;
 
         @Override
         int run(NamespaceRegistry registry, String name, PrintWriter out) {
-            NamespaceSettings wanted = settings.builder(name).build();
-            out.println((registry.create(wanted) ? "created namespace " : "namespace already exists with these settings: ")
-                    + name);
+            boolean created = registry.create(settings.withDefaults(name));
+            out.println((created ? "created namespace " : "namespace already exists with these settings: ") + name);
             return ExitCode.OK;
         }
     }
@@ -74,6 +75,7 @@ final class NamespaceCommand {
                         o.addProperty(field, value);
                     }
                 });
+                o.addProperty("layout", stored.layout().name());
                 o.addProperty("recorded", stored.recorded());
                 out.println(o);
                 return ExitCode.OK;
@@ -81,6 +83,9 @@ final class NamespaceCommand {
             out.printf("%-16s %s%n", "namespace", name);
             for (Map.Entry<String, String> e : stored.fields().entrySet()) {
                 out.printf("%-16s %s%n", e.getKey(), e.getValue());
+            }
+            if (stored.layout() == KeyLayout.PLAIN) { // stored as the field's absence, as earlier versions wrote it
+                out.printf("%-16s %s%n", "layout", "PLAIN ({ns:p} hash tags, as earlier versions named partitions)");
             }
             if (!stored.recorded()) {
                 out.println("(not stored yet: registered by an earlier version; these are the defaults, and the first "

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * seriatim namespace update} does.
  */
 final class NamespaceSettingsOptions {
-    @Option(names = "--partitions", paramLabel = "N", description = "partitions of a new namespace; never changes (default 1)")
+    @Option(names = "--partitions", paramLabel = "N", description = "partitions of a new namespace; never changes (default 1; on Redis Cluster "
+            + NamespaceSettings.PARTITIONS_PER_MASTER + " per master)")
     Integer partitions;
 
     @Option(names = "--max-key-bytes", paramLabel = "BYTES", description = "longest ordering key (default 1024)")
@@ -61,6 +62,14 @@ final class NamespaceSettingsOptions {
         return partitions != null || maxKeyBytes != null || maxPayloadBytes != null || maxHeaders != null
                 || maxAttempts != null || policy != null || fairnessJobs != null || fairnessTime != null
                 || dedupWindow != null;
+    }
+
+    /**
+     * What {@code namespace create} states: these flags and the defaults of the others, but no
+     * partition count unless {@code --partitions} was given (the deployment's default then).
+     */
+    StatedSettings withDefaults(String name) {
+        return StatedSettings.withDefaults(builder(name));
     }
 
     /** The settings of namespace {@code name} these flags state. */
