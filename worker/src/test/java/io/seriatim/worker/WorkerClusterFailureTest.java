@@ -39,7 +39,7 @@ class WorkerClusterFailureTest {
     @RegisterExtension
     static final DeploymentExtension<RedisCluster> cluster = DeploymentExtension.cluster();
 
-    /** 12 partitions: with this name their hash tags fall on all three masters. */
+    /** 12 partitions, 4 on each master (spread tags). */
     private static final NamespaceSettings SPREAD = NamespaceSettings.builder("spread").partitions(12).build();
     private static final Duration LEASE = Duration.ofSeconds(3);
 
@@ -119,9 +119,9 @@ class WorkerClusterFailureTest {
         return c.masterOfKey(tagOf(queue, key));
     }
 
-    /** The hash tag of the key's partition, {@code {ns:p}}, whose slot says which master holds it. */
+    /** The key prefix of the key's partition (its hash tag), whose slot says which master holds it. */
     private static String tagOf(KeyedQueue queue, String key) {
-        return "{" + queue.settings().name() + ":" + queue.partitionOf(key) + "}";
+        return queue.keys().partitionOf(key).prefix();
     }
 
     private static long redisTimeMs(RedisServer server) {

@@ -40,7 +40,7 @@ class WorkerClusterTest {
     @RegisterExtension
     static final DeploymentExtension<RedisCluster> cluster = DeploymentExtension.cluster();
 
-    /** 12 partitions: with this name their hash tags fall on all three masters (checked below). */
+    /** 12 partitions, 4 on each master (spread tags; checked below). */
     private static final NamespaceSettings SPREAD = NamespaceSettings.builder("spread").partitions(12).build();
     private static final Duration LONG_IDLE_WAIT = Duration.ofSeconds(30);
 
@@ -175,7 +175,7 @@ class WorkerClusterTest {
     }
 
     private RedisServer masterOfPartition(int p) {
-        return cluster.deployment().masterOfKey("{" + SPREAD.name() + ":" + p + "}");
+        return cluster.deployment().masterOfKey(queue.keys().partition(p).prefix());
     }
 
     /** Connections of any client blocked in BLPOP, over the masters. */
