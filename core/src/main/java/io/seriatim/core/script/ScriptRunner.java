@@ -104,6 +104,12 @@ public final class ScriptRunner {
             } catch (JedisException e) {
                 refreshSlotsAfter(List.of(e)); // a pipeline of plain commands meets moved slots as scripts do
                 throw e;
+            } catch (IllegalStateException e) {
+                // A Cluster pipeline whose node connection broke leaves replies unset ("Please close
+                // pipeline..."): no answer came, as for a lost connection.
+                JedisConnectionException lost = new JedisConnectionException("no answer from a node of this pipeline", e);
+                refreshSlotsAfter(List.of(lost));
+                throw lost;
             }
         });
     }
