@@ -44,14 +44,14 @@ class GatewayClusterTest {
             String onLagging = keyOn(c, queue, lagging, true);
             String elsewhere = keyOn(c, queue, lagging, false);
             GatewaySettings settings = GatewaySettings.builder(RedisSettings.of(cluster.uri())).host("127.0.0.1")
-                    .port(0).waitReplicas(1, Duration.ofMillis(300)).build();
+                    .port(0).waitReplicas(1, Duration.ofMillis(1_000)).build();
             try (GatewayServer g = GatewayServer.start(settings, new MetricRegistry())) {
                 c.replicaOf(lagging).orElseThrow().pause();
                 List<JobResult> mixed = submit(g, onLagging, elsewhere);
                 assertThat(mixed).allSatisfy(r -> {
                     assertThat(r.getRejected().getCode()).isEqualTo(Rejection.Code.UNAVAILABLE);
                     assertThat(r.getRejected().getReason())
-                            .isEqualTo("only 0 of 1 replicas confirmed the write within PT0.3S");
+                            .isEqualTo("only 0 of 1 replicas confirmed the write within PT1S");
                 });
                 // The gateway closes a connection after UNAVAILABLE (its later batches must not pass the
                 // failed one): the next batch comes on a new connection, as a client's resend would.

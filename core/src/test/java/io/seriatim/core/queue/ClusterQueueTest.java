@@ -223,7 +223,8 @@ class ClusterQueueTest {
                     List.of(pk.prefixBytes(), Args.num(1), Args.num(60_000))));
         }
         long started = System.nanoTime();
-        List<ScriptRunner.CallResult> results = runner.runEach(calls, 1, 300);
+        // 1 s, not less: a healthy replica on a loaded 2-core CI machine missed a 300 ms WAIT.
+        List<ScriptRunner.CallResult> results = runner.runEach(calls, 1, 1_000);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         for (int p = 0; p < calls.size(); p++) {
             ScriptRunner.CallResult r = results.get(p);
@@ -232,7 +233,8 @@ class ClusterQueueTest {
             assertThat(r.replicasReached()).as("replicas of partition %d, on the %s master", p,
                     onLagging ? "lagging" : "other").isEqualTo(onLagging ? 0 : 1);
         }
-        assertThat(took).as("one WAIT per master, all at once").isLessThan(Duration.ofMillis(1_500));
+        // The lagging master holds several partitions: one WAIT per slot, or per master in turn, takes 2 s or more.
+        assertThat(took).as("one WAIT per master, all at once").isLessThan(Duration.ofMillis(1_900));
 
         List<EnqueueRequest> onOthers = new ArrayList<>();
         List<EnqueueRequest> onAll = new ArrayList<>();
@@ -244,10 +246,10 @@ class ClusterQueueTest {
             }
         }
         assertThat(onOthers).isNotEmpty().hasSizeLessThan(onAll.size());
-        assertThat(queue.enqueueAll(onOthers, null, 1, Duration.ofMillis(300))).hasSize(onOthers.size());
-        assertThatThrownBy(() -> queue.enqueueAll(onAll, null, 1, Duration.ofMillis(300)))
+        assertThat(queue.enqueueAll(onOthers, null, 1, Duration.ofMillis(1_000))).hasSize(onOthers.size());
+        assertThatThrownBy(() -> queue.enqueueAll(onAll, null, 1, Duration.ofMillis(1_000)))
                 .isInstanceOf(NotReplicatedException.class)
-                .hasMessage("only 0 of 1 replicas confirmed the write within PT0.3S");
+                .hasMessage("only 0 of 1 replicas confirmed the write within PT1S");
     }
 
     private String tagOf(Lease lease) {
