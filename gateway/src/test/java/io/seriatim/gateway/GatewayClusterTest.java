@@ -44,7 +44,7 @@ class GatewayClusterTest {
             String onLagging = keyOn(c, queue, lagging, true);
             String elsewhere = keyOn(c, queue, lagging, false);
             GatewaySettings settings = GatewaySettings.builder(RedisSettings.of(cluster.uri())).host("127.0.0.1")
-                    .port(0).waitReplicas(1, Duration.ofMillis(1_000)).build();
+                    .port(0).waitReplicas(1, Duration.ofSeconds(1)).build();
             try (GatewayServer g = GatewayServer.start(settings, new MetricRegistry())) {
                 c.replicaOf(lagging).orElseThrow().pause();
                 List<JobResult> mixed = submit(g, onLagging, elsewhere);

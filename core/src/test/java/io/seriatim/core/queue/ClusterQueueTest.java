@@ -246,8 +246,8 @@ class ClusterQueueTest {
             }
         }
         assertThat(onOthers).isNotEmpty().hasSizeLessThan(onAll.size());
-        assertThat(queue.enqueueAll(onOthers, null, 1, Duration.ofMillis(1_000))).hasSize(onOthers.size());
-        assertThatThrownBy(() -> queue.enqueueAll(onAll, null, 1, Duration.ofMillis(1_000)))
+        assertThat(queue.enqueueAll(onOthers, null, 1, Duration.ofSeconds(1))).hasSize(onOthers.size());
+        assertThatThrownBy(() -> queue.enqueueAll(onAll, null, 1, Duration.ofSeconds(1)))
                 .isInstanceOf(NotReplicatedException.class)
                 .hasMessage("only 0 of 1 replicas confirmed the write within PT1S");
     }
