@@ -86,7 +86,7 @@ class ReshardQueueTest {
     }
 
     @Test
-    void aBusyPartitionKeepsEveryJobInOrderThroughMovesBackAndForth() {
+    void aPartitionKeepsEveryJobInOrderAcrossMovesOfItsSlotBackAndForth() {
         RedisCluster c = cluster.deployment();
         int slot = JedisClusterCRC16.getSlot(queue.keys().partition(0).prefix());
         for (int round = 0; round < 3; round++) {
