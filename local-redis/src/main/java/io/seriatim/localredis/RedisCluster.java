@@ -19,8 +19,8 @@ import redis.clients.jedis.params.MigrateParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * A local Redis Cluster of three masters and three replicas, six {@link RedisServer}s on free
- * loopback ports, each with its {@code nodes.conf} in its own data directory. It is formed from
+ * A local Redis Cluster of three masters and three replicas (or, for a benchmark, three masters
+ * alone), six {@link RedisServer}s on free loopback ports, each with its {@code nodes.conf} in its own data directory. It is formed from
  * Java with CLUSTER commands (SET-CONFIG-EPOCH, ADDSLOTS, MEET, REPLICATE), as
  * {@code redis-cli --cluster create --cluster-replicas 1} would, so it needs nothing but
  * {@code redis-server}, and it works on Redis 6.2 as on 7 (ADDSLOTS in chunks: ADDSLOTSRANGE
@@ -67,9 +67,21 @@ public final class RedisCluster implements LocalDeployment {
      * {@code cluster_state:ok} and every replica is in sync.
      */
     public static RedisCluster start(Path binary, Duration nodeTimeout) {
+        return start(binary, nodeTimeout, true);
+    }
+
+    /**
+     * Starts three masters only: what a benchmark compares with one standalone Redis, which has
+     * no replica either (on a machine of its own, a replica's CPU is not the master's).
+     */
+    public static RedisCluster startMastersOnly(Path binary) {
+        return start(binary, DEFAULT_NODE_TIMEOUT, false);
+    }
+
+    private static RedisCluster start(Path binary, Duration nodeTimeout, boolean replicas) {
         List<RedisServer> started = new ArrayList<>();
         try {
-            for (int i = 0; i < 2 * MASTERS; i++) {
+            for (int i = 0; i < (replicas ? 2 : 1) * MASTERS; i++) {
                 started.add(RedisServer.start(binary, clusterPort(), List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),

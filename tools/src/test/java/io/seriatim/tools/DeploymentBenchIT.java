@@ -47,4 +47,22 @@ class DeploymentBenchIT {
         assertThat(rows).as(r.out()).allMatch(l -> l.contains("| yes: "));
         assertThat(r.out()).doesNotContain("FAILED", "**NO**");
     }
+
+    @Test
+    void withClusterEachScenarioAlsoRunsOnAThreeMasterClusterWithRedisCpuPerMaster() throws Exception {
+        Path table = dir.resolve("bench-cluster.md");
+        ToolsCommandTest.Run r = ToolsCommandTest.run("bench", "--quick", "--cluster", "--scenario", "deploy-dense,deploy-sparse",
+                "--run-dir", dir.resolve("runs-cluster").toString(), "--write", table.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        List<String> lines = Files.readAllLines(table);
+        List<String> onCluster = lines.stream().filter(l -> l.contains(" — Redis Cluster, 3 masters |")).toList();
+        List<String> standalone = lines.stream().filter(l -> ROWS.subList(0, 1).stream().anyMatch(l::startsWith)
+                || l.startsWith("| sparse: submit and drain at once |")).toList();
+        assertThat(onCluster).as(r.out()).hasSize(4);
+        assertThat(standalone).as(r.out()).hasSize(4);
+        assertThat(onCluster).allMatch(l -> l.contains("| yes: "));
+        // The three masters' CPU apart, summed as "redis".
+        assertThat(onCluster).allMatch(l -> l.matches(".*redis [0-9.]+ \\([0-9.]+ \\+ [0-9.]+ \\+ [0-9.]+\\).*"));
+        assertThat(r.out()).doesNotContain("FAILED", "**NO**");
+    }
 }

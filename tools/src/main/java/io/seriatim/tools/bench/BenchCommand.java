@@ -54,6 +54,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "2", description = "worker processes in the deploy-* scenarios (default ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--cluster", description = "also run each deploy-* scenario on a local Redis Cluster of 3 masters "
+            + "(no replicas, AOF everysec, started from redis-server), its runs alternating with the standalone Redis' in this "
+            + "same run: rows for both, Redis CPU per master, and the ratio")
+    boolean cluster;
+
     @Option(names = "--run-dir", description = "where the deploy-* scenarios' process logs go (default: a new directory in the temp dir)")
     Path runDir;
 
@@ -163,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .filter(name -> only == null || only.contains(name) || only.contains("deploy")).toList();
         List<String> deployTable = List.of();
         if (!deploySelected.isEmpty()) {
-            DeploymentBench deployment = new DeploymentBench(quick, n, workers,
+            DeploymentBench deployment = new DeploymentBench(quick, n, workers, cluster,
                     runDir != null ? Files.createDirectories(runDir) : Files.createTempDirectory("seriatim-bench-"), out);
             allOk &= deployment.run(deploySelected);
             deployTable = deployment.table();

@@ -3,7 +3,10 @@ package io.seriatim.tools.bench.deploy;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisSettings;
-import io.seriatim.core.settings.NamespaceSettings;
+import io.seriatim.core.settings.StatedSettings;
+import io.seriatim.localredis.RedisBinary;
+import io.seriatim.localredis.RedisCluster;
+import io.seriatim.localredis.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -23,7 +26,8 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The processes of one scenario, each started as a user starts it ({@link Launch}): {@code
- * seriatim redis}, {@code seriatim gateway}, N {@code seriatim worker}s running {@link
+ * seriatim redis} (or, for {@link Topology#CLUSTER}, a local Redis Cluster of three masters,
+ * formed by the bench from {@code redis-server} processes), {@code seriatim gateway}, N {@code seriatim worker}s running {@link
  * RecordingHandler} from the tools jar, {@code seriatim sweeper}, and the bench client. All on
  * loopback, logs in {@code dir}; the bench talks to Redis itself only to read counters and to
  * pause and resume the namespace.
@@ -38,6 +42,18 @@ import redis.clients.jedis.UnifiedJedis;
 final class Deployment implements AutoCloseable {
     static final String NAMESPACE = "bench";
     private static final Pattern GATEWAY_PORT = Pattern.compile("gateway listening on \\S*:(\\d+)");
+
+    /** The Redis a scenario runs on. */
+    enum Topology {
+        /** One {@code seriatim redis} (AOF everysec). */
+        STANDALONE,
+        /**
+         * A Redis Cluster of three masters and no replicas, each AOF everysec: what one standalone
+         * Redis is compared with (neither has a replica on this machine), the namespace on the
+         * product's default partitions for three masters.
+         */
+        CLUSTER
+    }
 
     /**
      * How one scenario's processes are started.
@@ -65,7 +81,10 @@ final class Deployment implements AutoCloseable {
     private final List<Child> children = new ArrayList<>(); // in start order
     private final List<Child> workers = new ArrayList<>();
     private Child client;
-    private long redisServerPid;
+    /** The redis-server processes by name: "redis", or "redis-1".."redis-3", a cluster's masters. */
+    private final Map<String, Long> redisPids = new LinkedHashMap<>();
+    private final List<RedisServer> redisNodes = new ArrayList<>(); // their servers, for INFO
+    private RedisCluster cluster;
     private UnifiedJedis redis;
     private KeyedQueue queue;
 
@@ -75,10 +94,11 @@ final class Deployment implements AutoCloseable {
     }
 
     /** Starts every process and waits until each says it is serving. */
-    static Deployment start(Launch launch, Shape shape, Path dir, Duration startTimeout) throws InterruptedException {
+    static Deployment start(Launch launch, Shape shape, Topology topology, Path dir, Duration startTimeout)
+            throws InterruptedException {
         Deployment d = new Deployment(dir, startTimeout);
         try {
-            d.startAll(launch, shape);
+            d.startAll(launch, shape, topology);
             return d;
         } catch (RuntimeException | InterruptedException e) {
             d.close();
@@ -86,20 +106,14 @@ final class Deployment implements AutoCloseable {
         }
     }
 
-    private void startAll(Launch launch, Shape shape) throws InterruptedException {
+    private void startAll(Launch launch, Shape shape, Topology topology) throws InterruptedException {
         Map<String, String> env = environment();
-        String port = Integer.toString(freePort());
-        Child redisJvm = start("redis", launch.product(List.of("redis", "--port", port)), env);
-        await(redisJvm, l -> l.startsWith("redis-server ") && l.contains(" on redis://"));
-        // By "redis", not "redis-server": Debian's redis-server is a link to redis-check-rdb, which /proc names.
-        redisServerPid = redisJvm.children().stream()
-                .filter(h -> h.info().command().map(c -> c.contains("redis")).orElse(false))
-                .findFirst().orElseThrow(() -> new IllegalStateException("seriatim redis started no redis-server process"))
-                .pid();
-        String uri = "redis://127.0.0.1:" + port;
+        String uri = topology == Topology.CLUSTER ? startCluster() : startStandalone(launch, env);
         redis = RedisConnector.connect(RedisSettings.builder(uri).poolSize(4).build());
-        // Registered here, with the product's defaults (1 partition), before a gateway or client asks for it.
-        queue = KeyedQueue.open(redis, NamespaceSettings.builder(NAMESPACE).build());
+        // Registered here, with the product's defaults (1 partition; 4 per master on a cluster),
+        // before a gateway or client asks for it. Adopted, not stated: a stated NamespaceSettings
+        // states its partition count too (1), which a cluster would then put on one master.
+        queue = KeyedQueue.open(redis, StatedSettings.adopt(NAMESPACE));
 
         Child gateway = start("gateway", launch.product(List.of("gateway", "--redis", uri, "--host", "127.0.0.1",
                 "--port", "0")), env);
@@ -123,6 +137,31 @@ final class Deployment implements AutoCloseable {
         }
         await(sweeper, l -> l.startsWith("sweeper serving"));
         await(client, l -> l.equals(BenchClientCommand.READY));
+    }
+
+    private String startStandalone(Launch launch, Map<String, String> env) throws InterruptedException {
+        String port = Integer.toString(freePort());
+        Child redisJvm = start("redis", launch.product(List.of("redis", "--port", port)), env);
+        await(redisJvm, l -> l.startsWith("redis-server ") && l.contains(" on redis://"));
+        // By "redis", not "redis-server": Debian's redis-server is a link to redis-check-rdb, which /proc names.
+        redisPids.put("redis", redisJvm.children().stream()
+                .filter(h -> h.info().command().map(c -> c.contains("redis")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("seriatim redis started no redis-server process"))
+                .pid());
+        String uri = "redis://127.0.0.1:" + port;
+        redisNodes.add(null); // INFO through the deployment's own connection
+        return uri;
+    }
+
+    /** {@code seriatim redis} starts no cluster: the bench forms one as an operator would, from redis-servers. */
+    private String startCluster() {
+        cluster = RedisCluster.startMastersOnly(RedisBinary.resolve());
+        List<RedisServer> masters = cluster.masters();
+        for (int i = 0; i < masters.size(); i++) {
+            redisPids.put("redis-" + (i + 1), masters.get(i).pid());
+            redisNodes.add(masters.get(i));
+        }
+        return cluster.uri();
     }
 
     private Map<String, String> environment() {
@@ -174,15 +213,22 @@ final class Deployment implements AutoCloseable {
         return queue;
     }
 
+    /** The counters that tell a run's end, cheaply. */
+    Progress progress() {
+        return new Progress(redis, queue);
+    }
+
+    /** INFO summed over every redis-server of the deployment (a cluster's masters). */
     RedisStats redisStats() {
-        return new RedisStats(redis);
+        return new RedisStats(redisNodes.stream().<java.util.function.Function<String, String>>map(node -> node == null
+                ? redis::info : section -> node.call(j -> j.info(section))).toList());
     }
 
     Path dir() {
         return dir;
     }
 
-    /** The measured processes by name, in table order: client, gateway, worker-1..N, sweeper, redis-server. */
+    /** The measured processes by name, in table order: client, gateway, worker-1..N, sweeper, the redis-servers. */
     Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("client", client.pid());
@@ -191,7 +237,7 @@ final class Deployment implements AutoCloseable {
                 pids.put(c.name(), c.pid());
             }
         }
-        pids.put("redis", redisServerPid);
+        pids.putAll(redisPids);
         return pids;
     }
 
@@ -247,6 +293,9 @@ final class Deployment implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             children.forEach(Child::close);
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

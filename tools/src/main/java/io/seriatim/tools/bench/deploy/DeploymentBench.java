@@ -1,5 +1,6 @@
 package io.seriatim.tools.bench.deploy;
 
+import io.seriatim.tools.bench.deploy.Deployment.Topology;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class DeploymentBench {
     private final boolean quick;
     private final int runs;
     private final int workers;
+    private final List<Topology> topologies;
     private final Path runDir;
     private final PrintWriter out;
     private final List<String> table = new ArrayList<>();
@@ -57,12 +59,14 @@ public final class DeploymentBench {
     /**
      * @param runs    times each scenario runs, each in new processes; medians are reported
      * @param workers worker processes per scenario
+     * @param cluster also run every scenario on a local Redis Cluster of three masters, beside the standalone Redis
      * @param runDir  where every process's log goes (a directory per scenario and run)
      */
-    public DeploymentBench(boolean quick, int runs, int workers, Path runDir, PrintWriter out) {
+    public DeploymentBench(boolean quick, int runs, int workers, boolean cluster, Path runDir, PrintWriter out) {
         if (runs < 1 || workers < 1) {
             throw new IllegalArgumentException("--runs and --workers must be >= 1, got " + runs + " and " + workers);
         }
+        this.topologies = cluster ? List.of(Topology.STANDALONE, Topology.CLUSTER) : List.of(Topology.STANDALONE);
         this.quick = quick;
         this.runs = runs;
         this.workers = workers;
@@ -72,7 +76,7 @@ public final class DeploymentBench {
 
     /** Every deployment scenario's name, for {@code --scenario}. */
     public static List<String> names() {
-        return DeployScenario.all(true, 2).stream().map(DeployScenario::name).toList();
+        return DeployScenario.all(true, 2, List.of(Topology.STANDALONE)).stream().map(DeployScenario::name).toList();
     }
 
     /**
@@ -87,26 +91,34 @@ public final class DeploymentBench {
         Duration stall = Duration.ofSeconds(30);
         out.println("deployment bench: logs of every process in " + runDir);
         out.flush();
-        List<DeployScenario> chosen = DeployScenario.all(quick, workers).stream().filter(s -> names.contains(s.name())).toList();
-        List<List<DeployScenario>> groups = quick
-                ? new ArrayList<>(chosen.stream().collect(Collectors.groupingBy(DeployScenario::shape, LinkedHashMap::new,
-                        Collectors.toList())).values())
-                : chosen.stream().map(List::of).toList();
+        List<DeployScenario> chosen = DeployScenario.all(quick, workers, topologies).stream()
+                .filter(s -> names.contains(s.name())).toList();
+        // Runs of one set alternate (run 1 of each, then run 2 of each, ...) so that the machine's
+        // drift falls on every topology alike: the ratio between them is what is reported.
+        List<List<List<DeployScenario>>> sets = quick
+                ? chosen.stream().collect(Collectors.groupingBy(s -> List.of(s.shape(), s.topology()), LinkedHashMap::new,
+                        Collectors.toList())).values().stream().map(List::of).toList()
+                : chosen.stream().collect(Collectors.groupingBy(DeployScenario::name, LinkedHashMap::new,
+                        Collectors.mapping(List::of, Collectors.toList()))).values().stream().toList();
         boolean ok = true;
-        for (List<DeployScenario> group : groups) {
+        for (List<List<DeployScenario>> set : sets) {
             Map<String, List<List<Row>>> repetitions = new LinkedHashMap<>();
             for (int i = 1; i <= runs; i++) {
-                String name = group.getFirst().name() + (group.size() > 1 ? "-and-" + (group.size() - 1) + "-more" : "");
-                Path dir = Files.createDirectories(runDir.resolve(name + "-" + i));
-                Map<String, List<Row>> rows = runGroup(launch, cpu, stall, group, dir, i);
-                for (var e : rows.entrySet()) {
-                    repetitions.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-                    for (Row r : e.getValue()) {
-                        out.println("    " + line(r, "1"));
-                        ok &= r.correct();
+                for (List<DeployScenario> group : set) {
+                    DeployScenario first = group.getFirst();
+                    String name = first.name() + (group.size() > 1 ? "-and-" + (group.size() - 1) + "-more" : "")
+                            + (first.topology() == Topology.CLUSTER ? "-cluster" : "");
+                    Path dir = Files.createDirectories(runDir.resolve(name + "-" + i));
+                    Map<String, List<Row>> rows = runGroup(launch, cpu, stall, group, dir, i);
+                    for (var e : rows.entrySet()) {
+                        repetitions.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                        for (Row r : e.getValue()) {
+                            out.println("    " + line(r, "1"));
+                            ok &= r.correct();
+                        }
                     }
+                    out.flush();
                 }
-                out.flush();
             }
             repetitions.values().forEach(reps -> table.addAll(medianLines(reps)));
         }
@@ -117,11 +129,14 @@ public final class DeploymentBench {
     private Map<String, List<Row>> runGroup(Launch launch, ProcCpu cpu, Duration stall, List<DeployScenario> group,
             Path dir, int run) throws InterruptedException {
         String names = group.stream().map(DeployScenario::name).collect(Collectors.joining(", "));
-        out.printf("  %s, run %d of %d: starting %d processes (logs in %s)%n", names, run, runs, workers + 5, dir);
+        boolean cluster = group.getFirst().topology() == Topology.CLUSTER;
+        out.printf("  %s%s, run %d of %d: starting %d processes (logs in %s)%n", names, cluster ? " on a 3-master cluster" : "",
+                run, runs, workers + (cluster ? 7 : 5), dir);
         out.flush();
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         long starting = System.nanoTime();
-        try (Deployment d = Deployment.start(launch, group.getFirst().shape(), dir, Duration.ofSeconds(60))) {
+        try (Deployment d = Deployment.start(launch, group.getFirst().shape(), group.getFirst().topology(), dir,
+                Duration.ofSeconds(60))) {
             out.printf("    every process serving after %.1f s%n", (System.nanoTime() - starting) / 1e9);
             out.flush();
             List<ScenarioRun> measured = new ArrayList<>();
@@ -133,7 +148,7 @@ public final class DeploymentBench {
             Runs all = d.stopWorkers();
             long strays = RunRecords.strays(all, measured.stream().flatMap(r -> r.plans().stream()).toList());
             for (int i = 0; i < group.size(); i++) {
-                rows.put(group.get(i).name(), measured.get(i).rows(all, strays));
+                rows.put(group.get(i).title(), measured.get(i).rows(all, strays));
             }
             if (rows.values().stream().flatMap(List::stream).allMatch(Row::correct)) {
                 d.deleteRecords();
@@ -142,7 +157,7 @@ public final class DeploymentBench {
             String why = e.getMessage() != null ? e.getMessage() : e.toString();
             out.println("  " + names + " FAILED: " + why);
             for (DeployScenario s : group) {
-                rows.put(s.name(), List.of(new Row(s.title(), "fresh, warm", Map.of(), false,
+                rows.put(s.title(), List.of(new Row(s.title(), "fresh, warm", Map.of(), false,
                         "FAILED: " + why.lines().findFirst().orElse("") + " (" + dir + ")", s.parameters())));
             }
         }
@@ -223,14 +238,18 @@ public final class DeploymentBench {
             return "";
         }
         List<String> workers = new ArrayList<>();
+        List<String> masters = new ArrayList<>();
         f.forEach((k, v) -> {
             if (k.startsWith("cpu worker-")) {
                 workers.add(String.format("%.1f", v));
+            } else if (k.startsWith("cpu redis-")) {
+                masters.add(String.format("%.1f", v));
             }
         });
-        return String.format("client %.1f, gateway %.1f, workers %.1f (%s), sweeper %.1f, redis %.1f, bench %.1f; total %.1f",
+        String redis = String.format("%.1f", f.get("cpu redis")) + (masters.isEmpty() ? "" : " (" + String.join(" + ", masters) + ")");
+        return String.format("client %.1f, gateway %.1f, workers %.1f (%s), sweeper %.1f, redis %s, bench %.1f; total %.1f",
                 f.get("cpu client"), f.get("cpu gateway"), f.get("cpu workers"), String.join(" + ", workers),
-                f.get("cpu sweeper"), f.get("cpu redis"), f.get("cpu bench"), f.get("cpu total"));
+                f.get("cpu sweeper"), redis, f.get("cpu bench"), f.get("cpu total"));
     }
 
     private static String redis(Map<String, Double> f) {

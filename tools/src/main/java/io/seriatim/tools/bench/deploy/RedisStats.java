@@ -1,21 +1,24 @@
 package io.seriatim.tools.bench.deploy;
 
-import redis.clients.jedis.UnifiedJedis;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * Counters read from Redis' INFO: script calls (EVALSHA, EVAL, FCALL and their _RO forms), script
- * loads (SCRIPT LOAD), memory. The bench's own reads (INFO, the counts it polls) run no script.
+ * Counters read from Redis' INFO, summed over every node (a cluster's masters): script calls
+ * (EVALSHA, EVAL, FCALL and their _RO forms), script loads (SCRIPT LOAD), memory. The bench's
+ * own reads (INFO, the counts it polls) run no script.
  */
 final class RedisStats {
-    private final UnifiedJedis redis;
+    private final List<Function<String, String>> infoOfNodes;
 
-    RedisStats(UnifiedJedis redis) {
-        this.redis = redis;
+    /** @param infoOfNodes each node's INFO of a section */
+    RedisStats(List<Function<String, String>> infoOfNodes) {
+        this.infoOfNodes = List.copyOf(infoOfNodes);
     }
 
     long scriptCalls() {
         long sum = 0;
-        for (String line : redis.info("commandstats").split("\r?\n")) {
+        for (String line : lines("commandstats")) {
             String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
             if (name.matches("cmdstat_(evalsha|eval|fcall)(_ro)?")) {
                 sum += calls(line);
@@ -27,7 +30,7 @@ final class RedisStats {
     /** SCRIPT LOAD calls ({@code cmdstat_script|load} on Redis 7; all SCRIPT subcommands on 6.2). */
     long scriptLoads() {
         long sum = 0;
-        for (String line : redis.info("commandstats").split("\r?\n")) {
+        for (String line : lines("commandstats")) {
             if (line.startsWith("cmdstat_script|load:") || line.startsWith("cmdstat_script:")) {
                 sum += calls(line);
             }
@@ -36,25 +39,18 @@ final class RedisStats {
     }
 
     long usedMemory() {
-        return field("memory", "used_memory");
-    }
-
-    String version() {
-        for (String line : redis.info("server").split("\r?\n")) {
-            if (line.startsWith("redis_version:")) {
-                return line.substring("redis_version:".length()).strip();
+        long sum = 0;
+        for (String line : lines("memory")) {
+            if (line.startsWith("used_memory:")) {
+                sum += Long.parseLong(line.substring("used_memory:".length()).strip());
             }
         }
-        return "?";
+        return sum;
     }
 
-    private long field(String section, String name) {
-        for (String line : redis.info(section).split("\r?\n")) {
-            if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1).strip());
-            }
-        }
-        throw new IllegalStateException("INFO " + section + " has no " + name);
+    /** Every node's INFO lines of {@code section}, one after another. */
+    private List<String> lines(String section) {
+        return infoOfNodes.stream().flatMap(info -> info.apply(section).lines()).toList();
     }
 
     private static long calls(String line) {

@@ -14,8 +14,8 @@ import org.HdrHistogram.Histogram;
  * the workers, checks every run against their handlers' records and turns each into table
  * {@link Row}s.
  *
- * <p>The end of a run is seen by polling the namespace's counters in Redis ({@code
- * KeyedQueue.counts()}: acked grown by the run's jobs, nothing pending) every {@value #POLL_MS} ms,
+ * <p>The end of a run is seen by polling the namespace's counters in Redis (
+ * {@link Progress}: acked grown by the run's jobs, nothing pending) every {@value #POLL_MS} ms,
  * so a run's time is late by up to that much; the bench's CPU for it is reported as "bench".
  * Nothing waits forever: a run fails when no job has been acknowledged for {@code stall}, or a
  * process exits.
@@ -31,6 +31,7 @@ final class ScenarioRun {
     private final Deployment deployment;
     private final ProcCpu cpu;
     private final Duration stall;
+    private final Progress progress;
     private final List<Measured> measured = new ArrayList<>();
 
     ScenarioRun(DeployScenario scenario, Deployment deployment, ProcCpu cpu, Duration stall) {
@@ -38,6 +39,7 @@ final class ScenarioRun {
         this.deployment = deployment;
         this.cpu = cpu;
         this.stall = stall;
+        this.progress = deployment.progress();
     }
 
     /**
@@ -117,7 +119,7 @@ final class ScenarioRun {
     }
 
     private long acked() {
-        return deployment.queue().counts().counters().getOrDefault("acked", 0L);
+        return progress.read().acked();
     }
 
     /** When the end was seen, and the client's report if it came meanwhile. */
@@ -131,9 +133,9 @@ final class ScenarioRun {
         long lastAcked = -1;
         long lastProgress = System.nanoTime();
         while (true) {
-            var counts = deployment.queue().counts();
+            Progress.Reading counts = progress.read();
             long now = System.nanoTime();
-            long acked = counts.counters().getOrDefault("acked", 0L) - ackedBefore;
+            long acked = counts.acked() - ackedBefore;
             if (report == null) {
                 report = deployment.clientReport().orElse(null);
                 if (report != null && report.failed() > 0) {
@@ -142,16 +144,17 @@ final class ScenarioRun {
                 }
             }
             long target = expected >= 0 ? expected : report != null ? report.submitted() : -1;
-            if (target >= 0 && acked >= target && counts.pendingJobs() == 0) {
+            if (target >= 0 && acked >= target && counts.pending() == 0) {
                 return new Ended(now, report);
             }
             if (acked != lastAcked) {
                 lastAcked = acked;
                 lastProgress = now;
             } else if (now - lastProgress > stall.toNanos()) {
+                var all = deployment.queue().counts();
                 throw new IllegalStateException("no job acknowledged for " + stall.toSeconds() + " s: " + acked + " of "
-                        + (target >= 0 ? target : "?") + " acked, " + counts.pendingJobs() + " pending, "
-                        + counts.leasedKeys() + " keys leased; logs in " + deployment.dir());
+                        + (target >= 0 ? target : "?") + " acked, " + all.pendingJobs() + " pending, "
+                        + all.leasedKeys() + " keys leased; logs in " + deployment.dir());
             }
             deployment.checkAlive();
             Thread.sleep(POLL_MS); // counters in another process: nothing to wait on
@@ -225,6 +228,7 @@ final class ScenarioRun {
     private static void usage(Map<String, Double> f, Usage u, long jobs) {
         double total = 0;
         double workers = 0;
+        double redis = 0;
         for (var e : u.cpuMicros().entrySet()) {
             double perJob = e.getValue() / (double) jobs;
             f.put("cpu " + e.getKey(), perJob);
@@ -232,8 +236,12 @@ final class ScenarioRun {
             if (e.getKey().startsWith("worker-")) {
                 workers += perJob;
             }
+            if (e.getKey().startsWith("redis")) { // "redis", or a cluster's "redis-1".."redis-3"
+                redis += perJob;
+            }
         }
         f.put("cpu workers", workers);
+        f.put("cpu redis", redis);
         f.put("cpu total", total);
         f.put("script calls/job", u.scriptCalls() / (double) jobs);
         f.put("script loads/job", u.scriptLoads() / (double) jobs);
