@@ -24,6 +24,7 @@ class DeploymentBenchIT {
             "| sparse: submit and drain at once |",
             "| sparse, one job per key, preloaded: submit only (namespace paused) |",
             "| sparse, one job per key, preloaded: drain |",
+            "| paced 2k/s |",
             "| paced 10k/s |",
             "| paced 50k/s |",
             "| handler sleeping 1 ms, preloaded: drain |",

@@ -15,7 +15,7 @@ class FaultsSmokeTest {
         assertThat(r.out()).contains("| baseline |", "| kill-worker |", "| crash-before-ack |", "| stop-worker |",
                 "| slow-worker |", "| kill-redis-everysec |", "| kill-redis-always |", "| stop-redis |",
                 "| kill-gateway |", "| poison-job |", "| maxmemory |", "| cut-worker |", "| many-sweepers |",
-                "| cluster-kill-master |", "| cluster-reshard |", "| cluster-frozen-replica |", "| sentinel-failover |");
+                "| cluster-kill-master |", "| cluster-kill-master-nowait |", "| cluster-reshard |", "| cluster-frozen-replica |", "| sentinel-failover |");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
 }

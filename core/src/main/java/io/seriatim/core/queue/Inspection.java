@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
 import io.seriatim.core.redis.ClusterMasters;
+import io.seriatim.core.redis.Pipelines;
 import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
@@ -78,7 +79,7 @@ final class Inspection {
         List<Response<Boolean>> paused = new ArrayList<>();
         List<Response<List<Tuple>>> oldest = new ArrayList<>();
         List<Response<Map<byte[], byte[]>>> stats = new ArrayList<>();
-        try (AbstractPipeline pipe = redis.pipelined()) {
+        try (AbstractPipeline pipe = Pipelines.open(redis)) {
             for (PartitionKeys p : keys.partitions()) {
                 ready.add(pipe.zcard(p.ready()));
                 leased.add(pipe.zcard(p.leases()));

@@ -1,6 +1,7 @@
 package io.seriatim.core.script;
 
 import io.seriatim.core.redis.Outcome;
+import io.seriatim.core.redis.Pipelines;
 import io.seriatim.core.redis.RedisErrors;
 import io.seriatim.core.redis.RedisException;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +153,7 @@ public final class ScriptRunner {
      */
     private void scriptLoad(byte[] source, byte[] sampleKey) {
         Response<byte[]> loaded;
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = Pipelines.open(redis)) {
             loaded = pipeline.scriptLoad(source, sampleKey);
         }
         if (outcome(loaded) instanceof JedisException e) {
@@ -243,7 +244,7 @@ public final class ScriptRunner {
         Map<Integer, JedisException> unsent = new HashMap<>();
         Map<Integer, Node> nodes = waitReplicas > 0 ? nodesOf(calls, indices) : Map.of();
         Map<Node, Response<Long>> waits = new LinkedHashMap<>();
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = Pipelines.open(redis)) {
             if (load) {
                 Map<Integer, Set<Script>> loaded = new HashMap<>();
                 for (int i : indices) {

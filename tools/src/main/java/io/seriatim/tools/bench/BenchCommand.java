@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--scenario", split = ",", description = "deploy (all of: deploy-dense, deploy-dense-preloaded, deploy-sparse, "
-            + "deploy-sparse-preloaded, deploy-paced-10k, deploy-paced-50k, deploy-sleep, deploy-mixed); lab (all of: "
+            + "deploy-sparse-preloaded, deploy-paced-2k, deploy-paced-10k, deploy-paced-50k, deploy-sleep, deploy-mixed); lab (all of: "
             + "redis (plain RPUSH, the yardstick), drain, submit, enqueue (submit's calls without gateway or client), sleep, "
             + "latency, mixed, claim; claim-10m only when named) (default: all). With --bullmq or --kafka a name also selects those systems' rows of it "
             + "(drain: bullmq-drain, kafka-drain, kafka-drain-plain); bullmq or kafka selects all of theirs (kafka: dense, drain, "

@@ -62,6 +62,9 @@ final class FaultScenarios {
                         + "kill -9 a random master; its replica takes over; the old master rejoins as its replica",
                         s -> s.withTopology(Topology.CLUSTER).withGatewayArgs(WAIT_ONE), FaultScenarios::killMasters,
                         false, Map.of(), false),
+                new Scenario("cluster-kill-master-nowait", "the same without --wait-replicas: what a failover loses when "
+                        + "submits are acknowledged before a replica has them (loss allowed, counted)",
+                        s -> s.withTopology(Topology.CLUSTER), FaultScenarios::killMasters, true, Map.of(), false),
                 new Scenario("cluster-reshard", "Redis Cluster: every 2 s the slot of a random partition moves, with its "
                         + "busy keys, to another master (clients meet MOVED, ASK, TRYAGAIN)",
                         s -> s.withTopology(Topology.CLUSTER), FaultScenarios::reshard, false, Map.of(), false),

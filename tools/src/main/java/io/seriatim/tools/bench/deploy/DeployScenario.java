@@ -50,6 +50,9 @@ record DeployScenario(String name, String title, Deployment.Shape shape, Deploym
                 fixed(quick ? 1000 : 100_000, 2), Duration.ZERO));
         s.add(new DeployScenario("deploy-sparse-preloaded", "sparse, one job per key, preloaded", plain, standalone, Kind.PRELOADED,
                 fixed(quick ? 1000 : 100_000, 1), Duration.ZERO));
+        // Light load: what pickup costs when no process waits for a core (the 10k/s rows keep 2 cores ~75% busy).
+        s.add(new DeployScenario("deploy-paced-2k", "paced 2k/s", plain, standalone, Kind.AT_ONCE,
+                paced(quick ? 500 : 2_000, Duration.ofSeconds(quick ? 1 : 20)), head));
         s.add(new DeployScenario("deploy-paced-10k", "paced 10k/s", plain, standalone, Kind.AT_ONCE,
                 paced(quick ? 1000 : 10_000, Duration.ofSeconds(quick ? 1 : 30)), head));
         s.add(new DeployScenario("deploy-paced-50k", "paced 50k/s", plain, standalone, Kind.AT_ONCE,
