@@ -8,6 +8,7 @@ import io.seriatim.core.queue.LiveQueue;
 import io.seriatim.core.redis.RedisSettings;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.WorkerSettings;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -106,7 +107,10 @@ public final class WorkerRuntime implements AutoCloseable {
         long failureBackoffMs = 100;
         int[] all = IntStream.range(0, queue.partitionCount()).toArray();
         // A round claims every partition, except after bells rang: then only the partitions that
-        // rang, until the last full round's wait (the idle wait or a key's due time) is over.
+        // rang, until the last full round's wait (the idle wait or a key's due time) is over. After
+        // a round, only the partitions that said more keys are due now are claimed again at once:
+        // claiming all of a cluster's partitions after each grant cost one empty script call per
+        // partition per job at light load. Keys that become due later ring their bell.
         int[] toClaim = all;
         long fullRoundDue = System.nanoTime();
         int rotate = 0;
@@ -120,15 +124,18 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (!claiming) {
                     break;
                 }
-                boolean granted = false;
                 long roundStart = System.nanoTime();
                 long waitMs = toClaim == all ? settings.idleWait().toMillis()
                         : Math.max(0, TimeUnit.NANOSECONDS.toMillis(fullRoundDue - roundStart));
                 KeyedQueue current = live.get(); // a strand keeps the settings it was claimed with
+                BitSet again = new BitSet(); // partitions to claim once more at once
                 for (int i = 0; i < toClaim.length && claiming; i++) {
                     int p = toClaim[(rotate + i) % toClaim.length];
                     int free = Math.min(slots.availablePermits(), settings.keysPerClaim());
-                    if (free == 0) {
+                    if (free == 0) { // this one and the rest wait for a free slot, not for a bell
+                        for (int j = i; j < toClaim.length; j++) {
+                            again.set(toClaim[(rotate + j) % toClaim.length]);
+                        }
                         break;
                     }
                     long sent = System.nanoTime();
@@ -152,21 +159,26 @@ public final class WorkerRuntime implements AutoCloseable {
                     long offset = claim.redisTimeMs() - System.currentTimeMillis();
                     for (ClaimedKey key : claim.keys()) {
                         startStrand(current, key, sent, offset);
-                        granted = true;
                     }
                     if (claim.nextDueMs() >= 0) {
-                        waitMs = Math.min(waitMs, Math.max(0, claim.nextDueMs() - claim.redisTimeMs()));
+                        long dueIn = Math.max(0, claim.nextDueMs() - claim.redisTimeMs());
+                        if (dueIn == 0 && !claim.keys().isEmpty()) {
+                            again.set(p); // claimed at once, not by a full round
+                        } else {
+                            waitMs = Math.min(waitMs, dueIn);
+                        }
                     }
                 }
                 rotate++;
                 failureBackoffMs = 100;
                 fullRoundDue = roundStart + TimeUnit.MILLISECONDS.toNanos(waitMs);
-                toClaim = all;
-                if (!granted && waitMs > 0) {
+                if (!again.isEmpty()) {
+                    toClaim = again.stream().toArray();
+                } else if (waitMs > 0) {
                     int[] rang = doorbell.await(waitMs);
-                    if (rang.length > 0) {
-                        toClaim = rang;
-                    }
+                    toClaim = rang.length > 0 ? rang : all;
+                } else {
+                    toClaim = all;
                 }
             } catch (RuntimeException e) {
                 metrics.redisErrors.mark();
