@@ -2,6 +2,8 @@ package io.seriatim.core.redis;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -15,7 +17,16 @@ import redis.clients.jedis.UnifiedJedis;
  * one per node per sync, which holds no thread while nothing runs and so needs no shutdown.
  */
 public final class Pipelines {
-    private static final ExecutorService CLUSTER_SYNC = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Logger log = LoggerFactory.getLogger(Pipelines.class);
+    /**
+     * A master without a connection (killed, failed over) makes Jedis' sync task throw; the
+     * caller learns it from that master's unset replies, which it reads as Redis unavailable.
+     * The thread's own stack trace would only repeat that, on stderr.
+     */
+    private static final ExecutorService CLUSTER_SYNC = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
+            .name("seriatim-pipeline-sync-", 0)
+            .uncaughtExceptionHandler((t, e) -> log.debug("a cluster pipeline's read from one master failed: {}", e.toString()))
+            .factory());
 
     private Pipelines() {}
 
