@@ -44,6 +44,15 @@ final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
 
     /**
+     * Groups nest, and skipping them recurses without a bound (100,000 nested groups would
+     * overflow the stack): left to the real parse, whose recursion limit refuses them.
+     */
+    private static boolean group(int tag) {
+        int wireType = tag & 7;
+        return wireType == WireFormat.WIRETYPE_START_GROUP || wireType == WireFormat.WIRETYPE_END_GROUP;
+    }
+
+    /**
      * The request id and job count of a SubmitBatch with more than {@code max} jobs, or null (not
      * a submit, within the limit, or not readable: the real parse decides). Reads tags and skips
      * values; allocates nothing per job. Protobuf merges repeated occurrences of the submit field,
@@ -54,6 +63,9 @@ final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
             long jobs = 0;
             long requestId = 0;
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (group(tag)) {
+                    return null;
+                }
                 if (tag != ENVELOPE_SUBMIT) {
                     if (!in.skipField(tag)) {
                         return null;
@@ -62,6 +74,9 @@ final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
                 }
                 int limit = in.pushLimit(in.readRawVarint32());
                 for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                    if (group(t)) {
+                        return null;
+                    }
                     if (t == BATCH_JOBS) {
                         jobs++;
                         in.skipRawBytes(in.readRawVarint32());

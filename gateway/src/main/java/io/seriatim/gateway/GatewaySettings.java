@@ -59,7 +59,7 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey, List<StatedSettings> namespaces,
         int maxBatchJobs, long maxInFlightBytes, long maxPartialFrameBytes, Duration idleTimeout) {
 
-    /** The largest maxBatchJobs: an answer to it (one result, each reason cut to {@link BatchEnqueuer#MAX_REASON_CHARS}) stays some 300 MB at worst. */
+    /** The largest maxBatchJobs: an answer to it (one result a job, each reason cut to 300 characters) stays some 300 MB at worst. */
     public static final int MAX_BATCH_JOBS = 1_000_000;
 
     /**

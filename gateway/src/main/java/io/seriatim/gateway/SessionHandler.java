@@ -301,8 +301,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closing = true;
-        if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
-                || cause instanceof DecoderException && !(cause.getCause() instanceof java.lang.Error)) {
+        boolean badFrame = cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
+                || (cause instanceof DecoderException && !(cause.getCause() instanceof java.lang.Error));
+        if (badFrame) {
             metrics.badFrames.mark();
             log.info("closing {}: bad frame: {}", ctx.channel().remoteAddress(), cause.getMessage());
             closeWithError(ctx, Error.Code.BAD_FRAME, String.valueOf(cause.getMessage()));

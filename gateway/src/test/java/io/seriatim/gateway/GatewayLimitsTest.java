@@ -251,13 +251,13 @@ class GatewayLimitsTest extends GatewayTestSupport {
         int maxInFlightBytes = 256 * 1024;
         GatewayServer g = gateway(gatewaySettings().maxFrameBytes(64 * 1024).maxInFlightBytes(maxInFlightBytes)
                 .maxInFlight(100_000).build());
-        int batches = 40_000; // 16 MB in: more than the kernel's socket buffers hold
+        int batches = 2000; // 43 MB in: more than the kernel's socket buffers hold
         int jobsPerBatch = 200;
-        // An empty key: each job is 2 bytes in and some 30 bytes of rejection out.
+        // A key with a control character: each job is ~107 bytes in and ~45 bytes of rejection out.
         byte[] oneBatch;
         {
             SubmitJob.Builder[] jobs = new SubmitJob.Builder[jobsPerBatch];
-            java.util.Arrays.fill(jobs, SubmitJob.newBuilder().setKey(""));
+            java.util.Arrays.fill(jobs, SubmitJob.newBuilder().setKey("\u0001").setPayload(ByteString.copyFrom(new byte[100])));
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             batch(0, NS, jobs).writeDelimitedTo(b);
             oneBatch = b.toByteArray();
