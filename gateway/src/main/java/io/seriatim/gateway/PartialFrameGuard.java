@@ -45,7 +45,7 @@ final class PartialFrameGuard extends ChannelInboundHandlerAdapter {
             counted = now;
         } else {
             metrics.overloaded.mark();
-            SessionHandler.closeWithError(ctx, Error.Code.OVERLOADED, "the gateway's memory for unfinished frames ("
+            Farewell.closeWithError(ctx, Error.Code.OVERLOADED, "the gateway's memory for unfinished frames ("
                     + budget.max() + " bytes over all connections) is used up: send the frame again after a backoff");
         }
     }

@@ -81,9 +81,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
      * the connection closes.
      */
     private boolean redisFailed;
-    /** Set once the session has decided to close: reading never resumes. */
-    private boolean closing;
-
     SessionHandler(GatewaySettings settings, BatchEnqueuer enqueuer, Executor redisThreads, VarintFrameDecoder frames,
             PartialFrameGuard partial, GatewayMetrics metrics) {
         this.settings = settings;
@@ -114,14 +111,14 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private void checkDeadlines(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
         if (!helloDone && now - openedNanos > settings.helloTimeout().toNanos()) {
-            closeWithError(ctx, Error.Code.TIMEOUT, "no Hello within " + settings.helloTimeout());
+            Farewell.closeWithError(ctx, Error.Code.TIMEOUT, "no Hello within " + settings.helloTimeout());
             return;
         }
         if (frames.midFrame()) {
             if (partialSinceNanos == 0) {
                 partialSinceNanos = now;
             } else if (now - partialSinceNanos > settings.frameTimeout().toNanos()) {
-                closeWithError(ctx, Error.Code.TIMEOUT, "a frame took longer than " + settings.frameTimeout() + " to arrive");
+                Farewell.closeWithError(ctx, Error.Code.TIMEOUT, "a frame took longer than " + settings.frameTimeout() + " to arrive");
                 return;
             }
         } else {
@@ -143,7 +140,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (helloDone && atRedis == null && waiting.isEmpty() && !frames.midFrame()
                 && now - lastActivityNanos > settings.idleTimeout().toNanos()) {
             metrics.idleClosed.mark();
-            closeWithError(ctx, Error.Code.TIMEOUT, "idle for " + settings.idleTimeout() + " (send Ping to keep a connection)");
+            Farewell.closeWithError(ctx, Error.Code.TIMEOUT, "idle for " + settings.idleTimeout() + " (send Ping to keep a connection)");
         }
     }
 
@@ -152,7 +149,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         lastActivityNanos = System.nanoTime();
         if (msg instanceof EnvelopeDecoder.OversizedBatch over) {
             if (!helloDone) {
-                closeWithError(ctx, Error.Code.PROTOCOL, "the first message must be Hello, got SUBMIT");
+                Farewell.closeWithError(ctx, Error.Code.PROTOCOL, "the first message must be Hello, got SUBMIT");
                 return;
             }
             waiting.add(new Waiting(null, enqueuer.tooLarge(over.requestId(), over.jobs()), REFUSED_BATCH_BYTES));
@@ -169,24 +166,24 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             case SUBMIT -> submit(ctx, env.getSubmit(), env.getSerializedSize());
             case PING -> ctx.writeAndFlush(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(env.getPing().getNonce()))
                     .build());
-            default -> closeWithError(ctx, Error.Code.PROTOCOL, "unexpected " + env.getBodyCase() + " after Hello");
+            default -> Farewell.closeWithError(ctx, Error.Code.PROTOCOL, "unexpected " + env.getBodyCase() + " after Hello");
         }
     }
 
     private void hello(ChannelHandlerContext ctx, Envelope env) {
         if (!env.hasHello()) {
-            closeWithError(ctx, Error.Code.PROTOCOL, "the first message must be Hello, got " + env.getBodyCase());
+            Farewell.closeWithError(ctx, Error.Code.PROTOCOL, "the first message must be Hello, got " + env.getBodyCase());
             return;
         }
         int version = env.getHello().getProtocolVersion();
         if (version != PROTOCOL_VERSION) {
-            closeWithError(ctx, Error.Code.UNSUPPORTED_VERSION, "protocol version " + Integer.toUnsignedString(version)
+            Farewell.closeWithError(ctx, Error.Code.UNSUPPORTED_VERSION, "protocol version " + Integer.toUnsignedString(version)
                     + " is not supported; this gateway speaks " + PROTOCOL_VERSION);
             return;
         }
         if (settings.authToken() != null && !MessageDigest.isEqual(settings.authToken().getBytes(StandardCharsets.UTF_8),
                 env.getHello().getAuthToken().getBytes(StandardCharsets.UTF_8))) {
-            closeWithError(ctx, Error.Code.UNAUTHENTICATED, "wrong or missing auth token");
+            Farewell.closeWithError(ctx, Error.Code.UNAUTHENTICATED, "wrong or missing auth token");
             return;
         }
         helloDone = true;
@@ -260,14 +257,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         unansweredBytes -= batch.bytes();
         lastActivityNanos = System.nanoTime();
         if (results == null) {
-            closeWithError(ctx, Error.Code.INTERNAL, "the gateway failed on batch " + batch.batch().getRequestId()
+            Farewell.closeWithError(ctx, Error.Code.INTERNAL, "the gateway failed on batch " + batch.batch().getRequestId()
                     + ": resend what is unanswered");
             return;
         }
         if (!redisFailed && results.getResultsList().stream().anyMatch(r -> r.hasRejected()
                 && r.getRejected().getCode() == Rejection.Code.UNAVAILABLE)) {
             redisFailed = true; // what is waiting is answered UNAVAILABLE, then the connection closes
-            closing = true;
             ctx.channel().config().setAutoRead(false);
         }
         var written = ctx.writeAndFlush(Envelope.newBuilder().setResults(results).build());
@@ -286,7 +282,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         boolean reading = ctx.channel().config().isAutoRead();
         if (pause && reading) {
             ctx.channel().config().setAutoRead(false);
-        } else if (!pause && !reading && ctx.channel().isActive() && !closing) {
+        } else if (!pause && !reading && ctx.channel().isActive() && !redisFailed && !Farewell.closing(ctx.channel())) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
@@ -300,13 +296,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closing = true;
         boolean badFrame = cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException
                 || (cause instanceof DecoderException && !(cause.getCause() instanceof java.lang.Error));
         if (badFrame) {
             metrics.badFrames.mark();
             log.info("closing {}: bad frame: {}", ctx.channel().remoteAddress(), cause.getMessage());
-            closeWithError(ctx, Error.Code.BAD_FRAME, String.valueOf(cause.getMessage()));
+            Farewell.closeWithError(ctx, Error.Code.BAD_FRAME, String.valueOf(cause.getMessage()));
         } else if (cause instanceof IOException) {
             ctx.close();
         } else {
@@ -314,22 +309,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             // connection goes; the event loop goes on serving the others.
             metrics.failures.mark();
             log.error("closing {}: the gateway failed on it: {}", ctx.channel().remoteAddress(), cause.toString());
-            closeWithError(ctx, Error.Code.INTERNAL, "the gateway failed on this connection ("
+            Farewell.closeWithError(ctx, Error.Code.INTERNAL, "the gateway failed on this connection ("
                     + cause.getClass().getSimpleName() + "): reconnect and resend what is unanswered");
         }
-    }
-
-    /** Tells the client why, then closes. Safe to call more than once, from any handler of the channel. */
-    static void closeWithError(ChannelHandlerContext ctx, Error.Code code, String message) {
-        SessionHandler session = ctx.pipeline().get(SessionHandler.class);
-        if (session != null) {
-            session.closing = true;
-        }
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(Envelope.newBuilder().setError(Error.newBuilder().setCode(code).setMessage(message)).build())
-                .addListener(ChannelFutureListener.CLOSE);
     }
 }
