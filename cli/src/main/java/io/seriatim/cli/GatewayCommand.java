@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import redis.clients.jedis.UnifiedJedis;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run the producer gateway: clients submit over TCP (Protobuf frames), jobs go to Redis.")
@@ -29,7 +28,8 @@ final class GatewayCommand implements Callable<Integer> {
                     + "from the stored ones (default: none; every namespace is served with its stored settings)")
     List<String> namespaces = List.of();
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "listen address (default ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "listen address (default ${DEFAULT-VALUE}; another address without --auth-token is warned about)")
     String host;
 
     @Option(names = "--port", defaultValue = "${env:SERIATIM_GATEWAY_PORT:-7420}", description = "listen port (default ${DEFAULT-VALUE})")
@@ -48,6 +48,25 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--max-frame-bytes", defaultValue = "16777216", description = "largest frame (default ${DEFAULT-VALUE})")
     int maxFrameBytes;
 
+    @Option(names = "--max-batch-jobs", defaultValue = "10000",
+            description = "jobs one batch may carry; a longer batch is refused whole (default ${DEFAULT-VALUE})")
+    int maxBatchJobs;
+
+    @Option(names = "--max-in-flight-bytes", defaultValue = "33554432",
+            description = "bytes one connection may have in flight each way (read and unanswered; answers not yet taken);"
+                    + " past it the gateway stops reading it; at least --max-frame-bytes (default ${DEFAULT-VALUE})")
+    long maxInFlightBytes;
+
+    @Option(names = "--max-partial-frame-bytes", defaultValue = "268435456",
+            description = "bytes of unfinished frames all connections together may hold; a connection past it is closed"
+                    + " with OVERLOADED; at least --max-frame-bytes (default ${DEFAULT-VALUE})")
+    long maxPartialFrameBytes;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = "how long a connection may send nothing after Hello, with nothing unanswered, or leave its"
+                    + " answers untaken, before it is closed (default ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
     @Option(names = "--wait-replicas", defaultValue = "0", description = "replicas each submit must reach (Redis WAIT) before it is acknowledged (default ${DEFAULT-VALUE})")
     int waitReplicas;
 
@@ -62,23 +81,29 @@ final class GatewayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("namespace settings flags need --namespace: the namespaces they are for");
         }
         GatewaySettings settings = GatewaySettings.builder(redis.settings()).host(host).port(port).authToken(authToken)
-                .maxFrameBytes(maxFrameBytes).waitReplicas(waitReplicas, waitTimeout).tls(tlsCert, tlsKey)
+                .maxFrameBytes(maxFrameBytes).maxBatchJobs(maxBatchJobs).maxInFlightBytes(maxInFlightBytes)
+                .maxPartialFrameBytes(maxPartialFrameBytes).idleTimeout(idleTimeout)
+                .waitReplicas(waitReplicas, waitTimeout).tls(tlsCert, tlsKey)
                 .namespaces(namespaces.stream().map(namespaceSettings::stated).toList()).build();
         Flags.listenable("--port", host, port);
         metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
         GatewayServer gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
-        UnifiedJedis probe = redis.connect();
-        MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
+        // The gateway's own health: its event loops and its Redis, not only a Redis of ours.
+        MetricsEndpoint endpoint = metrics.start(registry, gateway::health, spec.commandLine().getOut());
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
                 + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
+        String exposed = settings.exposureWarning();
+        if (exposed != null) {
+            spec.commandLine().getErr().println(exposed);
+            spec.commandLine().getErr().flush();
+        }
         Await.untilShutdown(() -> {
             gateway.close();
             if (endpoint != null) {
                 endpoint.close();
             }
-            probe.close();
         });
         return ExitCode.OK;
     }

@@ -22,6 +22,8 @@ import io.seriatim.client.SubmitException.Code;
 import io.seriatim.client.wire.VarintFrameDecoder;
 import io.seriatim.proto.v1.Envelope;
 import io.seriatim.proto.v1.Hello;
+import io.seriatim.proto.v1.Ping;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +47,15 @@ final class Connection {
     private final ProducerSettings settings;
     private final EventLoopGroup io;
     private final InFlight<Channel> inFlight;
+    private final GatewayLimits limits;
     private final Bootstrap bootstrap;
     private long backoffMillis;
 
-    Connection(ProducerSettings settings, EventLoopGroup io, InFlight<Channel> inFlight) {
+    Connection(ProducerSettings settings, EventLoopGroup io, InFlight<Channel> inFlight, GatewayLimits limits) {
         this.settings = settings;
         this.io = io;
         this.inFlight = inFlight;
+        this.limits = limits;
         this.backoffMillis = settings.reconnectBackoff().toMillis();
         SslContext tls = settings.tls() ? tls(settings) : null;
         this.bootstrap = new Bootstrap().group(io).channel(NioSocketChannel.class)
@@ -145,6 +149,7 @@ final class Connection {
 
     private final class Handler extends SimpleChannelInboundHandler<Envelope> {
         private boolean helloAnswered;
+        private ScheduledFuture<?> pings;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -161,6 +166,8 @@ final class Connection {
                 case HELLO_OK -> {
                     helloAnswered = true;
                     backoffMillis = settings.reconnectBackoff().toMillis();
+                    limits.announced(env.getHelloOk());
+                    keepAlive(ctx, env.getHelloOk().getIdleTimeoutMs());
                     inFlight.connected(ctx.channel());
                 }
                 case RESULTS -> {
@@ -182,8 +189,24 @@ final class Connection {
             ctx.close();
         }
 
+        /**
+         * A gateway closes a connection that sends nothing for its idle timeout: a Ping every
+         * third of it keeps an idle producer's connection (and its next submit fast).
+         */
+        private void keepAlive(ChannelHandlerContext ctx, long idleTimeoutMs) {
+            if (idleTimeoutMs <= 0) {
+                return;
+            }
+            long every = Math.max(100, idleTimeoutMs / 3);
+            pings = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(Envelope.newBuilder()
+                    .setPing(Ping.newBuilder().setNonce(System.nanoTime())).build()), every, every, TimeUnit.MILLISECONDS);
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (pings != null) {
+                pings.cancel(false);
+            }
             if (!helloAnswered) {
                 inFlight.connectFailed("the gateway closed the connection before answering Hello");
             }

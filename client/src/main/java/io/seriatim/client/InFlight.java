@@ -240,6 +240,12 @@ final class InFlight<C> {
             return false;
         }
         List<PendingJob> jobs = b.jobs();
+        if (results.hasRefused()) { // the batch as a whole (too many jobs): nothing of it was enqueued
+            SubmitException refused = new SubmitException(Code.INVALID, SubmitException.Outcome.NOT_ENQUEUED,
+                    results.getRefused().getReason());
+            jobs.forEach(p -> p.future().completeExceptionally(refused));
+            return false;
+        }
         for (int i = 0; i < jobs.size(); i++) {
             CompletableFuture<Long> f = jobs.get(i).future();
             if (i >= results.getResultsCount()) {

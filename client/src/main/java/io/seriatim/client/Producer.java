@@ -55,8 +55,9 @@ public final class Producer implements AutoCloseable {
         this.settings = settings;
         this.io = io;
         this.inFlight = new InFlight<>(settings);
-        this.connection = new Connection(settings, io, inFlight);
-        this.sender = new Sender(settings, inFlight);
+        GatewayLimits limits = new GatewayLimits();
+        this.connection = new Connection(settings, io, inFlight, limits);
+        this.sender = new Sender(settings, inFlight, limits);
     }
 
     /**

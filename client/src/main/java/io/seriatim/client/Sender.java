@@ -26,14 +26,16 @@ final class Sender {
 
     private final ProducerSettings settings;
     private final InFlight<Channel> inFlight;
+    private final GatewayLimits limits;
     /** With the request id, a batch's dedup id: unique to this producer's batches. */
     private final String session = UUID.randomUUID().toString();
     private final Thread thread;
     private long nextRequestId = 1;
 
-    Sender(ProducerSettings settings, InFlight<Channel> inFlight) {
+    Sender(ProducerSettings settings, InFlight<Channel> inFlight, GatewayLimits limits) {
         this.settings = settings;
         this.inFlight = inFlight;
+        this.limits = limits;
         this.thread = Thread.ofPlatform().name("seriatim-producer-sender").daemon().unstarted(this::run);
     }
 
@@ -65,19 +67,53 @@ final class Sender {
                     ch.writeAndFlush(resend.message());
                     continue;
                 }
-                if (!fill(jobs)) {
+                if (!fill(jobs, limits.batchJobs(settings.maxBatchJobs()))) {
                     continue;
                 }
-                long id = nextRequestId++;
-                Batch batch = Batch.of(id, settings.namespace(), session + ":" + id, jobs);
-                jobs.clear();
-                if (inFlight.admit(ch, batch)) {
-                    ch.writeAndFlush(batch.message());
+                for (List<PendingJob> part : splitToFrames(jobs, limits.frameBytes())) {
+                    long id = nextRequestId++;
+                    Batch batch = Batch.of(id, settings.namespace(), session + ":" + id, part);
+                    if (inFlight.admit(ch, batch)) {
+                        ch.writeAndFlush(batch.message());
+                    }
                 }
+                jobs.clear();
             }
         } catch (InterruptedException e) {
             // stop(): InFlight has failed or will fail whatever is left
         }
+    }
+
+    /**
+     * Cuts the jobs, in order, into batches that each fit the gateway's frame limit: a frame over
+     * it would close the connection, and resending it would do so again for good. A job that
+     * cannot fit a frame even alone fails at once, never sent.
+     */
+    static List<List<PendingJob>> splitToFrames(List<PendingJob> jobs, int maxFrameBytes) {
+        long room = (long) maxFrameBytes - GatewayLimits.BATCH_OVERHEAD_BYTES;
+        List<List<PendingJob>> parts = new ArrayList<>(1);
+        List<PendingJob> part = new ArrayList<>(jobs.size());
+        long bytes = 0;
+        for (PendingJob p : jobs) {
+            long size = (long) p.job().getSerializedSize() + GatewayLimits.JOB_OVERHEAD_BYTES;
+            if (size > room) {
+                p.future().completeExceptionally(new SubmitException(SubmitException.Code.INVALID,
+                        SubmitException.Outcome.NOT_SENT, "the job is " + size + " bytes on the wire, over the gateway's"
+                                + " frame limit of " + maxFrameBytes + " bytes (HelloOk.max_frame_bytes)"));
+                continue;
+            }
+            if (bytes + size > room && !part.isEmpty()) {
+                parts.add(part);
+                part = new ArrayList<>();
+                bytes = 0;
+            }
+            part.add(p);
+            bytes += size;
+        }
+        if (!part.isEmpty()) {
+            parts.add(part);
+        }
+        return parts;
     }
 
     /**
@@ -87,7 +123,7 @@ final class Sender {
      * flight to wait for anyway. Interrupted, it keeps what it has: {@link InFlight#admit} fails
      * those jobs if the producer has stopped.
      */
-    private boolean fill(List<PendingJob> jobs) {
+    private boolean fill(List<PendingJob> jobs, int maxJobs) {
         try {
             PendingJob first = inFlight.pollBuffered(IDLE_POLL_NANOS);
             if (first == null) {
@@ -95,8 +131,8 @@ final class Sender {
             }
             jobs.add(first);
             long until = System.nanoTime() + (inFlight.busy() ? settings.linger().toNanos() : 0);
-            while (jobs.size() < settings.maxBatchJobs()) {
-                if (inFlight.drainBuffered(jobs, settings.maxBatchJobs() - jobs.size()) > 0) {
+            while (jobs.size() < maxJobs) {
+                if (inFlight.drainBuffered(jobs, maxJobs - jobs.size()) > 0) {
                     continue;
                 }
                 long left = until - System.nanoTime();

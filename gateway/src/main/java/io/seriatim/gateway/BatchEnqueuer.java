@@ -33,10 +33,23 @@ import redis.clients.jedis.exceptions.JedisException;
  * delayed groups under {@code batch_dedup_id + "/" + group}): a client that resends the
  * identical batch after a lost answer enqueues nothing twice.
  *
+ * <p>What a batch may ask for is bounded before any of it is looked at: more than
+ * maxBatchJobs jobs refuse the batch whole with one small answer ({@code refused}), and every
+ * reason is cut to {@link #MAX_REASON_CHARS}, since some echo what the client sent (a namespace
+ * name): the answer to any batch is at most maxBatchJobs short results.
+ *
  * <p>Called on the gateway's Redis threads, one batch of a connection at a time.
  */
 final class BatchEnqueuer {
     private static final Logger log = LoggerFactory.getLogger(BatchEnqueuer.class);
+    /** The longest rejection reason sent: enough for every message of ours, short for an echo. */
+    static final int MAX_REASON_CHARS = 300;
+    /**
+     * The furthest a job may be put off, by delay_ms or run_at_ms: ten years. It keeps
+     * {@code now + delay} far from overflow (a uint64 delay of 2^63 or more reads as negative
+     * in Java) and within the exact integers of the doubles Redis scores and Lua use.
+     */
+    static final long MAX_DELAY_MS = Duration.ofDays(3650).toMillis();
 
     /** Jobs sharing one enqueue call: their indexes in the batch. */
     private record Group(String key, long delayMs, long runAtMs, String dedupId, List<Integer> jobs) {
@@ -59,6 +72,9 @@ final class BatchEnqueuer {
     SubmitResults enqueue(SubmitBatch batch) {
         int n = batch.getJobsCount();
         metrics.batchSizes.update(n);
+        if (n > settings.maxBatchJobs()) {
+            return tooLarge(batch);
+        }
         JobResult[] results = new JobResult[n];
         KeyedQueue queue;
         try {
@@ -118,6 +134,7 @@ final class BatchEnqueuer {
         List<Group> groups = new ArrayList<>();
         Map<String, Group> open = new HashMap<>(); // immediate jobs without a dedup id, by key
         Map<String, Group> openDelayed = new HashMap<>(); // by key, delay and run-at
+        long nowMs = System.currentTimeMillis();
         for (int i = 0; i < batch.getJobsCount(); i++) {
             SubmitJob job = batch.getJobs(i);
             long delay = job.hasDelayMs() ? job.getDelayMs() : 0;
@@ -130,9 +147,7 @@ final class BatchEnqueuer {
                 if (dedup != null) {
                     queue.validator().checkDedupId(dedup);
                 }
-                if (job.hasRunAtMs() && runAt < 0) {
-                    throw new InvalidJobException("run_at_ms must be >= 0, got " + runAt);
-                }
+                checkTiming(job, nowMs);
             } catch (InvalidJobException e) {
                 results[i] = rejected(Rejection.Code.INVALID, e.getMessage());
                 continue;
@@ -160,6 +175,22 @@ final class BatchEnqueuer {
         return groups;
     }
 
+    /**
+     * A delay or run-at time must be one the queue can keep: not negative (a uint64 delay of
+     * 2^63 or more arrives as a negative long) and at most {@link #MAX_DELAY_MS} away. The
+     * gateway's clock bounds run_at_ms: over ten years, a skew to the Redis clock does not matter.
+     */
+    private static void checkTiming(SubmitJob job, long nowMs) {
+        if (job.hasDelayMs() && (job.getDelayMs() < 0 || job.getDelayMs() > MAX_DELAY_MS)) {
+            throw new InvalidJobException("delay_ms must be in [0, " + MAX_DELAY_MS + "] (ten years), got "
+                    + Long.toUnsignedString(job.getDelayMs()));
+        }
+        if (job.hasRunAtMs() && (job.getRunAtMs() < 0 || job.getRunAtMs() > nowMs + MAX_DELAY_MS)) {
+            throw new InvalidJobException("run_at_ms must be >= 0 and at most ten years from now ("
+                    + (nowMs + MAX_DELAY_MS) + "), got " + job.getRunAtMs());
+        }
+    }
+
     private static EnqueueRequest request(NewJob[] jobs, Group g) {
         List<NewJob> list = new ArrayList<>(g.jobs().size());
         for (int i : g.jobs()) {
@@ -180,21 +211,41 @@ final class BatchEnqueuer {
         }
     }
 
-    /** Answers every job UNAVAILABLE without touching Redis. */
+    /** Answers every job UNAVAILABLE without touching Redis (a batch over the limit is refused whole all the same). */
     SubmitResults unavailable(SubmitBatch batch, String reason) {
-        return rejectAll(batch, Rejection.Code.UNAVAILABLE, reason);
+        return batch.getJobsCount() > settings.maxBatchJobs() ? tooLarge(batch)
+                : rejectAll(batch, Rejection.Code.UNAVAILABLE, reason);
+    }
+
+    /** One small answer for the whole batch, whatever its size: the point of the limit. */
+    private SubmitResults tooLarge(SubmitBatch batch) {
+        return tooLarge(batch.getRequestId(), batch.getJobsCount());
+    }
+
+    /** The answer to a batch of {@code jobs} jobs over maxBatchJobs, which need not have been parsed. */
+    SubmitResults tooLarge(long requestId, long jobs) {
+        metrics.rejected(Rejection.Code.BATCH_TOO_LARGE);
+        return SubmitResults.newBuilder().setRequestId(requestId).setRefused(Rejection.newBuilder()
+                .setCode(Rejection.Code.BATCH_TOO_LARGE).setReason("a batch of " + jobs
+                        + " jobs is over the limit of " + settings.maxBatchJobs() + " jobs per batch"
+                        + " (HelloOk.max_batch_jobs): nothing of it was enqueued; split it")).build();
     }
 
     private SubmitResults rejectAll(SubmitBatch batch, Rejection.Code code, String reason) {
         SubmitResults.Builder out = SubmitResults.newBuilder().setRequestId(batch.getRequestId());
+        JobResult one = rejected(code, reason); // immutable: one object for every job
         for (int i = 0; i < batch.getJobsCount(); i++) {
-            out.addResults(rejected(code, reason));
-            metrics.rejected(code);
+            out.addResults(one);
         }
+        metrics.rejected(code, batch.getJobsCount());
         return out.build();
     }
 
     private static JobResult rejected(Rejection.Code code, String reason) {
-        return JobResult.newBuilder().setRejected(Rejection.newBuilder().setCode(code).setReason(reason)).build();
+        String shown = reason == null ? "" : reason;
+        if (shown.length() > MAX_REASON_CHARS) {
+            shown = shown.substring(0, MAX_REASON_CHARS) + "...";
+        }
+        return JobResult.newBuilder().setRejected(Rejection.newBuilder().setCode(code).setReason(shown)).build();
     }
 }

@@ -31,7 +31,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         metrics.connections.inc();
         if (n > max) {
             metrics.refusedConnections.mark();
-            SessionHandler.closeWithError(ctx, io.seriatim.proto.v1.Error.Code.TOO_MANY_CONNECTIONS,
+            Farewell.closeWithError(ctx, io.seriatim.proto.v1.Error.Code.TOO_MANY_CONNECTIONS,
                     "more than " + max + " connections from " + address.getHostAddress());
             return;
         }

@@ -16,6 +16,12 @@ final class GatewayMetrics {
     final Counter connections;
     final Meter refusedConnections;
     final Meter badFrames;
+    /** Connections closed because the process-wide budget for unfinished frames was used up. */
+    final Meter overloaded;
+    /** Connections closed for sending nothing after Hello, or for not taking their answers. */
+    final Meter idleClosed;
+    /** Errors and unexpected exceptions caught on a gateway thread (each is logged too). */
+    final Meter failures;
 
     GatewayMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -25,9 +31,16 @@ final class GatewayMetrics {
         connections = registry.counter("seriatim.gateway.connections");
         refusedConnections = registry.meter("seriatim.gateway.connections-refused");
         badFrames = registry.meter("seriatim.gateway.bad-frames");
+        overloaded = registry.meter("seriatim.gateway.connections-overloaded");
+        idleClosed = registry.meter("seriatim.gateway.connections-idle-closed");
+        failures = registry.meter("seriatim.gateway.failures");
     }
 
     void rejected(Rejection.Code code) {
-        registry.meter("seriatim.gateway.rejected." + code.name().toLowerCase(java.util.Locale.ROOT)).mark();
+        rejected(code, 1);
+    }
+
+    void rejected(Rejection.Code code, long jobs) {
+        registry.meter("seriatim.gateway.rejected." + code.name().toLowerCase(java.util.Locale.ROOT)).mark(jobs);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  * Settings of a producer gateway, immutable and checked: each setter rejects a bad value naming
  * the setting, the value and the range; {@link Builder#build()} checks that TLS files exist.
  *
- * @param host                   address to listen on; default 0.0.0.0
+ * @param host                   address to listen on; default 127.0.0.1 (loopback: another address
+ *                               is a choice to make, and one without authToken is warned about)
  * @param port                   TCP port; default 7420; 0 picks a free one
  * @param authToken              shared secret every client must present in Hello; null = none
  * @param maxFrameBytes          largest frame accepted, checked from the length prefix before
@@ -39,10 +40,27 @@ import java.util.Set;
  *                               against the stored ones at start, which refuses the gateway if
  *                               they differ; default none. Every namespace, these and any other, is
  *                               served with the settings stored in Redis
+ * @param maxBatchJobs           jobs one SubmitBatch may carry: a longer batch is refused whole
+ *                               with one small answer (BATCH_TOO_LARGE), which bounds the work and
+ *                               the answer one frame can ask for; default 10,000
+ * @param maxInFlightBytes       bytes one connection may have in flight in each direction: read and
+ *                               not yet answered (partial frame included) inbound, past which the
+ *                               gateway stops reading it; written and not yet taken by the socket
+ *                               outbound (Netty's high water mark), past which it stops both
+ *                               reading and starting batches; at least maxFrameBytes; default 32 MiB
+ * @param maxPartialFrameBytes   bytes of unfinished frames all connections together may hold: a
+ *                               connection whose partial frame would pass it is closed with
+ *                               OVERLOADED; at least maxFrameBytes; default 256 MiB
+ * @param idleTimeout            time after Hello a connection may send nothing while nothing of it
+ *                               is unanswered before it is closed with TIMEOUT; default 60 s
  */
 public record GatewaySettings(RedisSettings redis, String host, int port, String authToken, int maxFrameBytes,
         int maxInFlight, int maxConnectionsPerAddress, Duration helloTimeout, Duration frameTimeout, int redisThreads,
-        int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey, List<StatedSettings> namespaces) {
+        int waitReplicas, Duration waitTimeout, Path tlsCertificate, Path tlsKey, List<StatedSettings> namespaces,
+        int maxBatchJobs, long maxInFlightBytes, long maxPartialFrameBytes, Duration idleTimeout) {
+
+    /** The largest maxBatchJobs: an answer to it (one result a job, each reason cut to 300 characters) stays some 300 MB at worst. */
+    public static final int MAX_BATCH_JOBS = 1_000_000;
 
     /**
      * How much longer than WAIT's timeout the socket waits for its answer: Redis answers a WAIT
@@ -60,7 +78,11 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         range("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, 1_000_000);
         positive("helloTimeout", helloTimeout);
         positive("frameTimeout", frameTimeout);
+        positive("idleTimeout", idleTimeout);
         range("redisThreads", redisThreads, 1, 1024);
+        range("maxBatchJobs", maxBatchJobs, 1, MAX_BATCH_JOBS);
+        atLeastAFrame("maxInFlightBytes", maxInFlightBytes, maxFrameBytes);
+        atLeastAFrame("maxPartialFrameBytes", maxPartialFrameBytes, maxFrameBytes);
         range("waitReplicas", waitReplicas, 0, 100);
         positive("waitTimeout", waitTimeout);
         if (waitReplicas > 0 && waitTimeout.plus(WAIT_MARGIN).compareTo(redis.socketTimeout()) > 0) {
@@ -89,6 +111,35 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         }
     }
 
+    /** A budget smaller than one frame could never let a frame of the largest size in. */
+    private static void atLeastAFrame(String name, long bytes, int maxFrameBytes) {
+        range(name, bytes, 1024, 1L << 40);
+        if (bytes < maxFrameBytes) {
+            throw new IllegalArgumentException(name + " (" + bytes + ") must be at least maxFrameBytes (" + maxFrameBytes
+                    + "): it must hold one frame of the largest size");
+        }
+    }
+
+    /**
+     * A warning to log when this gateway listens beyond loopback without a token (anyone who can
+     * reach the port can submit jobs), or null. An unresolvable host gives null: the bind says why.
+     */
+    public String exposureWarning() {
+        if (authToken != null) {
+            return null;
+        }
+        try {
+            if (java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+                return null;
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        return "WARNING: the gateway listens on " + host + " without an auth token: anyone who can reach port " + port
+                + " can submit jobs. Set --auth-token (SERIATIM_AUTH_TOKEN), and TLS beyond a trusted network, or listen"
+                + " on 127.0.0.1";
+    }
+
     public boolean tls() {
         return tlsCertificate != null;
     }
@@ -100,7 +151,7 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
     /** Builds {@link GatewaySettings}. */
     public static final class Builder {
         private final RedisSettings redis;
-        private String host = "0.0.0.0";
+        private String host = "127.0.0.1";
         private int port = 7420;
         private String authToken;
         private int maxFrameBytes = 16 * 1024 * 1024;
@@ -114,6 +165,10 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         private Path tlsCertificate;
         private Path tlsKey;
         private List<StatedSettings> namespaces = List.of();
+        private int maxBatchJobs = 10_000;
+        private long maxInFlightBytes = 32L * 1024 * 1024;
+        private long maxPartialFrameBytes = 256L * 1024 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(60);
 
         private Builder(RedisSettings redis) {
             this.redis = Objects.requireNonNull(redis, "redis");
@@ -137,6 +192,12 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
         }
         public Builder helloTimeout(Duration d) { positive("helloTimeout", d); helloTimeout = d; return this; }
         public Builder frameTimeout(Duration d) { positive("frameTimeout", d); frameTimeout = d; return this; }
+        public Builder maxBatchJobs(int n) { range("maxBatchJobs", n, 1, MAX_BATCH_JOBS); maxBatchJobs = n; return this; }
+        /** Checked against maxFrameBytes by {@link #build()}. */
+        public Builder maxInFlightBytes(long n) { maxInFlightBytes = n; return this; }
+        /** Checked against maxFrameBytes by {@link #build()}. */
+        public Builder maxPartialFrameBytes(long n) { maxPartialFrameBytes = n; return this; }
+        public Builder idleTimeout(Duration d) { positive("idleTimeout", d); idleTimeout = d; return this; }
         public Builder redisThreads(int n) { range("redisThreads", n, 1, 1024); redisThreads = n; return this; }
         public Builder waitReplicas(int n, Duration timeout) {
             range("waitReplicas", n, 0, 100);
@@ -153,7 +214,8 @@ public record GatewaySettings(RedisSettings redis, String host, int port, String
 
         public GatewaySettings build() {
             return new GatewaySettings(redis, host, port, authToken, maxFrameBytes, maxInFlight, maxConnectionsPerAddress,
-                    helloTimeout, frameTimeout, redisThreads, waitReplicas, waitTimeout, tlsCertificate, tlsKey, namespaces);
+                    helloTimeout, frameTimeout, redisThreads, waitReplicas, waitTimeout, tlsCertificate, tlsKey, namespaces,
+                    maxBatchJobs, maxInFlightBytes, maxPartialFrameBytes, idleTimeout);
         }
     }
 }

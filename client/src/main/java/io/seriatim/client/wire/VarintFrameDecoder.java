@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Not sharable: it holds the partial frame of its one channel, on that channel's event loop.
  */
 public final class VarintFrameDecoder extends ByteToMessageDecoder {
-    private final int maxFrameBytes;
+    private int maxFrameBytes;
     /** After a bad prefix the stream has no frame boundaries left: everything else is dropped. */
     private boolean failed;
 
@@ -39,6 +39,22 @@ public final class VarintFrameDecoder extends ByteToMessageDecoder {
     /** True while bytes of an incomplete frame are buffered: the gateway's slow-sender deadline watches it. */
     public boolean midFrame() {
         return !failed && actualReadableBytes() > 0;
+    }
+
+    /** Bytes buffered of frames not yet complete: what the gateway counts against its memory budgets. */
+    public int bufferedBytes() {
+        return failed ? 0 : actualReadableBytes();
+    }
+
+    /**
+     * Changes the limit for the frames after the current one: the gateway takes only small frames
+     * before Hello, the full limit after. Call on the channel's event loop.
+     */
+    public void maxFrameBytes(int maxFrameBytes) {
+        if (maxFrameBytes < 0) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= 0, got " + maxFrameBytes);
+        }
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override

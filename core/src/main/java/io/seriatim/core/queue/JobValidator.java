@@ -77,13 +77,21 @@ public final class JobValidator {
         if (headers.size() > settings.maxHeaders()) {
             throw new InvalidJobException(headers.size() + " headers, over the limit of " + settings.maxHeaders());
         }
-        long stored = (long) job.payload().length + STORED_OVERHEAD_BYTES;
+        long headerBytes = 0;
         for (var h : headers.entrySet()) {
             if (h.getKey().isEmpty()) {
                 throw new InvalidJobException("header names must not be empty");
             }
-            stored += utf8Length(h.getKey()) + utf8Length(h.getValue()) + HEADER_OVERHEAD_BYTES;
+            headerBytes += utf8Length(h.getKey()) + utf8Length(h.getValue());
         }
+        // Headers are stored beside the payload: unbounded, they were a way around its limit
+        // (a 15 MiB header on a 1 MiB namespace was taken). They get the payload's limit, apart.
+        if (headerBytes > settings.maxPayloadBytes()) {
+            throw new InvalidJobException("headers are " + headerBytes + " bytes (names and values), over the limit of "
+                    + settings.maxPayloadBytes() + " (the namespace's payload limit, namespace " + settings.name() + ")");
+        }
+        long stored = (long) job.payload().length + STORED_OVERHEAD_BYTES + headerBytes
+                + (long) headers.size() * HEADER_OVERHEAD_BYTES;
         if (stored > maxStoredBytes) {
             throw new InvalidJobException("job is " + stored + " bytes with its headers, over Redis' limit of "
                     + maxStoredBytes + " bytes for one value");
