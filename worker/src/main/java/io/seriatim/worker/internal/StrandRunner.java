@@ -216,7 +216,7 @@ final class StrandRunner implements Runnable {
         }
         switch (r.status()) {
             case CONTINUE -> held.extended(held.lease().withDeadline(r.deadlineMs()), sent, settings.leaseTime().toNanos());
-            case RELEASED, YIELDED -> { }
+            case RELEASED, YIELDED, HANDED_OVER -> { } // the lease ended: an operator act may have taken the key
             default -> dropped(r.status());
         }
         return r;
