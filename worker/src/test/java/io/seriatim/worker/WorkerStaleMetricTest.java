@@ -43,7 +43,9 @@ class WorkerStaleMetricTest extends WorkerTestSupport {
         CountDownLatch finish = new CountDownLatch(1);
         start(settings(ns).leaseTime(Duration.ofSeconds(2)).renewInterval(Duration.ofMillis(50)).build(), (job, ctx) -> {
             running.countDown();
-            finish.await(10, TimeUnit.SECONDS);
+            if (!finish.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the job finish");
+            }
         });
         queue.enqueue(new EnqueueRequest("victim", List.of(NewJob.of("1".getBytes(UTF_8))), null));
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();

@@ -406,9 +406,13 @@ final class ModelRun {
     }
 
     private void unpark() {
-        List<String> held = new ArrayList<>(keysIn(Place.PARKED));
-        held.addAll(model.parking.keySet()); // a park that still waits for its holder
-        String key = rnd.nextBoolean() || held.isEmpty() ? anyKey() : held.get(rnd.nextInt(held.size()));
+        // Often a key held now, or one whose park still waits for its holder (under a tight
+        // fairness budget such a park seldom waits long, so it gets a draw of its own).
+        List<String> parked = new ArrayList<>(keysIn(Place.PARKED));
+        List<String> waiting = new ArrayList<>(model.parking.keySet());
+        int draw = rnd.nextInt(3);
+        String key = draw == 0 && !waiting.isEmpty() ? waiting.get(rnd.nextInt(waiting.size()))
+                : draw == 1 && !parked.isEmpty() ? parked.get(rnd.nextInt(parked.size())) : anyKey();
         op = "unpark " + key;
         String expected = model.unpark(key);
         assertThat(queue.unpark(key).name()).as("unparked").isEqualTo(expected);
