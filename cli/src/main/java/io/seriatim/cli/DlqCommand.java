@@ -2,6 +2,7 @@ package io.seriatim.cli;
 
 import io.seriatim.core.queue.DeadJob;
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.Replayed;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
@@ -55,7 +56,13 @@ final class DlqCommand {
 
         @Override
         int run(KeyedQueue queue, PrintWriter out) {
-            out.println("replayed " + queue.replayDead(key, toHead, Flags.atLeast("--limit", limit, 1)) + " job(s)");
+            Replayed r = queue.replayDead(key, toHead, Flags.atLeast("--limit", limit, 1));
+            out.print("replayed " + r.jobs() + " job(s)");
+            if (r.waitingKeys() > 0) {
+                out.print("; " + r.waitingKeys() + " key(s) had a running job: their replayed jobs run first once it"
+                        + " finishes (ack, fail, release or lease expiry)");
+            }
+            out.println();
             return ExitCode.OK;
         }
     }

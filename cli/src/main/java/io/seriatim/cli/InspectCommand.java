@@ -33,6 +33,15 @@ final class InspectCommand extends OperatorCommand {
             case PARKED -> out.printf("parked     %s%n", k.parkedReason());
             case IDLE -> { }
         }
+        if (!k.parkWaiting().isEmpty()) {
+            out.printf("parking    when the running job ends (ack, fail, release or lease expiry): %s%n", k.parkWaiting());
+        }
+        if (k.stagedJobs() > 0) {
+            out.printf("replayed   %d job(s) wait to run first once the running job ends%n", k.stagedJobs());
+        }
+        if (k.problem() != KeyInspection.Problem.NONE) {
+            out.println("PROBLEM    " + OperatorText.problem(k));
+        }
         out.printf("pending    %d%n", k.pending());
         out.printf("attempts   %d (of the head job)%n", k.attempts());
         for (Job j : k.head()) {

@@ -1,6 +1,7 @@
 package io.seriatim.cli;
 
 import io.seriatim.core.queue.KeyedQueue;
+import io.seriatim.core.queue.Paused;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -9,8 +10,13 @@ import picocli.CommandLine.Command;
 final class PauseCommand extends OperatorCommand {
     @Override
     int run(KeyedQueue queue, PrintWriter out) {
-        queue.pause();
-        out.println("paused " + queue.settings().name());
+        Paused p = queue.pause();
+        if (p.runningKeys() == 0) {
+            out.println("paused " + queue.settings().name());
+        } else {
+            out.printf("paused %s; %d running key(s) finish their current jobs (no new keys are claimed), last lease until %s%n",
+                    queue.settings().name(), p.runningKeys(), OperatorText.redisTime(p.lastLeaseDeadlineMs(), queue.redisTimeMs()));
+        }
         return ExitCode.OK;
     }
 }

@@ -36,8 +36,22 @@ final class StatsCommand extends OperatorCommand {
         out.printf("parked keys      %d%n", c.parkedKeys());
         out.printf("dead jobs        %d%n", c.deadJobs());
         c.counters().forEach((k, v) -> out.printf("%-16s %d%n", k, v));
+        damage(partitions).forEach(w -> out.printf("WARNING          %s%n", w));
         spread.ifPresent(s -> masters(s, partitions, out));
         return ExitCode.OK;
+    }
+
+    /**
+     * What the counts alone show to be broken: pending jobs in a partition with no key ready,
+     * leased or parked means every key with jobs there is stranded. (A single stranded key among
+     * busy ones does not show in counts: the sweeper's repair pass finds it, and inspect names it.)
+     */
+    static List<String> damage(List<PartitionCounts> partitions) {
+        return partitions.stream()
+                .filter(p -> p.pendingJobs() > 0 && p.readyKeys() + p.leasedKeys() + p.parkedKeys() == 0)
+                .map(p -> "STRANDED: partition " + p.partition() + " has " + p.pendingJobs() + " pending job(s) but no key"
+                        + " ready, leased or parked; the sweeper repairs it (counter 'repaired')")
+                .toList();
     }
 
     private static void masters(MasterSpread spread, List<PartitionCounts> partitions, PrintWriter out) {
@@ -66,6 +80,9 @@ final class StatsCommand extends OperatorCommand {
         JsonObject counters = new JsonObject();
         c.counters().forEach(counters::addProperty);
         o.add("counters", counters);
+        JsonArray warnings = new JsonArray();
+        damage(partitions).forEach(warnings::add);
+        o.add("warnings", warnings);
         spread.ifPresent(s -> {
             JsonArray masters = new JsonArray();
             List<MasterSpread.Load> load = s.load(partitions);

@@ -102,4 +102,28 @@ class SeriatimCommandTest {
         assertThat(q.inspect("k", 0).pending()).isEqualTo(2);
         assertThat(run(at("dlq", "purge", "-n", "ops")).out()).contains("purged 0 job(s)");
     }
+
+    @Test
+    void operatorActsOnARunningKeySayThatTheyWaitForItsJob() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("busy", "a".getBytes(UTF_8), "b".getBytes(UTF_8)));
+        var held = q.claim(0, "w2", 1, Duration.ofMinutes(1), 1).keys().getFirst().lease();
+        assertThat(run(at("park", "-n", "ops", "busy")).out()).contains("parked busy; the running job (fence "
+                + held.fence() + ", worker w2) finishes first, lease until");
+        assertThat(run(at("inspect", "-n", "ops", "busy")).out()).contains("state      LEASED", "parking    when the running job ends");
+        assertThat(run(at("pause", "-n", "ops")).out()).contains("1 running key(s) finish their current jobs");
+        assertThat(run(at("resume", "-n", "ops")).exit()).isZero();
+        assertThat(run(at("unpark", "-n", "ops", "busy")).out()).contains("the park that waited for its running job is withdrawn");
+        assertThat(q.inspect("busy", 0).state()).isEqualTo(KeyState.LEASED);
+    }
+
+    @Test
+    void inspectAndStatsNameAStrandedKey() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("lost", "a".getBytes(UTF_8)));
+        redis.client().zrem(q.keys().partitionOf("lost").ready(), "lost".getBytes(UTF_8)); // damage: the token is gone
+        assertThat(run(at("inspect", "-n", "ops", "lost")).out())
+                .contains("PROBLEM    STRANDED: 1 pending job(s) but not ready, leased or parked; the sweeper repairs it");
+        assertThat(run(at("stats", "-n", "ops")).out()).contains("WARNING          STRANDED: partition 0 has 1 pending job(s)");
+    }
 }

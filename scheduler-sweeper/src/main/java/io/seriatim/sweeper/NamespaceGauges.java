@@ -14,6 +14,8 @@ final class NamespaceGauges {
     final Meter expiredSwept;
     final Meter delayedPromoted;
     final Meter scheduledFired;
+    /** Keys whose broken bookkeeping the repair pass mended. */
+    final Meter repaired;
 
     NamespaceGauges(MetricRegistry registry, String namespace) {
         String p = "seriatim.namespace." + namespace + ".";
@@ -28,6 +30,7 @@ final class NamespaceGauges {
         expiredSwept = registry.meter(p + "expired-leases-swept");
         delayedPromoted = registry.meter(p + "delayed-promoted");
         scheduledFired = registry.meter(p + "scheduled-fired");
+        repaired = registry.meter(p + "keys-repaired");
     }
 
     void update(QueueCounts counts) {

@@ -4,6 +4,8 @@ import com.codahale.metrics.MetricRegistry;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.LiveQueue;
 import io.seriatim.core.queue.Promoted;
+import io.seriatim.core.queue.RepairCursor;
+import io.seriatim.core.queue.RepairPage;
 import io.seriatim.core.queue.SweepResult;
 import io.seriatim.core.redis.RedisConnector;
 import io.seriatim.core.redis.RedisUnavailableException;
@@ -11,6 +13,8 @@ import io.seriatim.core.schedule.Schedule;
 import io.seriatim.core.schedule.Schedules;
 import io.seriatim.core.settings.StatedSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,8 @@ public final class Sweeper implements AutoCloseable {
     /** The served namespaces, opened once (at start, or by the first tick Redis answers). */
     private List<LiveQueue> namespaces = List.of();
     private final List<NamespaceGauges> gauges = new ArrayList<>();
+    /** Per namespace, where each partition's repair pass stands (sweeper thread only). */
+    private final Map<String, RepairCursor[]> repairCursors = new HashMap<>();
     private final Thread thread;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -154,6 +160,7 @@ public final class Sweeper implements AutoCloseable {
                 sweep(s, p);
                 promote(s, p);
                 fireSchedules(s, p);
+                repair(s, p);
             }
             s.gauges().update(s.queue().counts());
         }
@@ -169,6 +176,31 @@ public final class Sweeper implements AutoCloseable {
             }
             if (!r.more()) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * A few bounded pages of the partition's repair pass, going on where the last tick stopped:
+     * each key mended is logged by name and counted ({@code keys-repaired}).
+     */
+    private void repair(Served s, int partition) {
+        if (settings.repairPagesPerTick() == 0) {
+            return;
+        }
+        String ns = s.queue().settings().name();
+        RepairCursor[] cursors = repairCursors.computeIfAbsent(ns, n -> new RepairCursor[s.queue().partitionCount()]);
+        RepairCursor at = cursors[partition] == null ? RepairCursor.start() : cursors[partition];
+        for (int page = 0; page < settings.repairPagesPerTick(); page++) {
+            RepairPage r = s.queue().repairPage(partition, at, settings.repairPageKeys());
+            for (RepairPage.Mended m : r.mended()) {
+                log.warn("namespace {} partition {}: repaired key {} ({})", ns, partition, m.key(), m.problem());
+            }
+            s.gauges().repaired.mark(r.mended().size());
+            at = r.next();
+            cursors[partition] = at;
+            if (r.passDone()) {
+                return; // a whole pass is enough for one tick
             }
         }
     }

@@ -22,9 +22,14 @@ import java.util.Objects;
  * @param maxCallsPerTick most sweep or promote calls per partition per tick; default 100
  * @param catchUpWindow   how far back missed cron ticks are still fired after a pause or restart;
  *                        default 1 h; 0 = fire only the latest missed tick
+ * @param repairPageKeys  names each page of the repair pass scans (SCAN / ZSCAN / HSCAN COUNT),
+ *                        checked in one script call; default 1000 (1 .. 10,000)
+ * @param repairPagesPerTick pages of the repair pass per partition per tick; default 4; 0 = no
+ *                        repair pass. A pass over a partition of K keys takes about 2K /
+ *                        (repairPageKeys x repairPagesPerTick) ticks (docs/sweeper.md)
  */
 public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespaces, Duration interval,
-        int sweepLimit, int maxCallsPerTick, Duration catchUpWindow) {
+        int sweepLimit, int maxCallsPerTick, Duration catchUpWindow, int repairPageKeys, int repairPagesPerTick) {
 
     public SweeperSettings {
         Objects.requireNonNull(redis, "redis");
@@ -35,6 +40,8 @@ public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespac
         checkInterval(interval);
         range("sweepLimit", sweepLimit, 1, 1000);
         range("maxCallsPerTick", maxCallsPerTick, 1, 100_000);
+        range("repairPageKeys", repairPageKeys, 1, 10_000);
+        range("repairPagesPerTick", repairPagesPerTick, 0, 10_000);
         if (catchUpWindow == null || catchUpWindow.isNegative()) {
             throw new IllegalArgumentException("catchUpWindow must be >= 0, got " + catchUpWindow);
         }
@@ -57,6 +64,8 @@ public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespac
         private Duration interval = Duration.ofSeconds(1);
         private int sweepLimit = 1000;
         private int maxCallsPerTick = 100;
+        private int repairPageKeys = 1000;
+        private int repairPagesPerTick = 4;
         private Duration catchUpWindow = Duration.ofHours(1);
 
         private Builder(RedisSettings redis, List<StatedSettings> namespaces) {
@@ -82,6 +91,20 @@ public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespac
             return this;
         }
 
+        /** Names scanned per page of the repair pass, 1 .. 10,000. */
+        public Builder repairPageKeys(int repairPageKeys) {
+            range("repairPageKeys", repairPageKeys, 1, 10_000);
+            this.repairPageKeys = repairPageKeys;
+            return this;
+        }
+
+        /** Pages of the repair pass per partition per tick; 0 switches the pass off. */
+        public Builder repairPagesPerTick(int repairPagesPerTick) {
+            range("repairPagesPerTick", repairPagesPerTick, 0, 10_000);
+            this.repairPagesPerTick = repairPagesPerTick;
+            return this;
+        }
+
         public Builder catchUpWindow(Duration catchUpWindow) {
             if (catchUpWindow == null || catchUpWindow.isNegative()) {
                 throw new IllegalArgumentException("catchUpWindow must be >= 0, got " + catchUpWindow);
@@ -91,7 +114,8 @@ public record SweeperSettings(RedisSettings redis, List<StatedSettings> namespac
         }
 
         public SweeperSettings build() {
-            return new SweeperSettings(redis, namespaces, interval, sweepLimit, maxCallsPerTick, catchUpWindow);
+            return new SweeperSettings(redis, namespaces, interval, sweepLimit, maxCallsPerTick, catchUpWindow,
+                    repairPageKeys, repairPagesPerTick);
         }
     }
 }

@@ -53,6 +53,23 @@ class SweeperTest {
         return KeyedQueue.open(redis.client(), ns);
     }
 
+    /** A key whose token was lost (a failover's lost write) is found by the repair pass and runs again. */
+    @Test
+    void aStrandedKeyIsRepairedLoggedAndCounted() {
+        KeyedQueue q = queue();
+        for (int i = 0; i < 50; i++) {
+            q.enqueue(EnqueueRequest.of("k" + i, "x".getBytes(UTF_8)));
+        }
+        redis.client().zrem(q.keys().partitionOf("k7").ready(), "k7".getBytes(UTF_8));
+        assertThat(q.inspect("k7", 0).problem()).isEqualTo(io.seriatim.core.queue.KeyInspection.Problem.STRANDED);
+        start(settings().repairPageKeys(10).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.inspect("k7", 0).state() == KeyState.READY);
+        assertThat(q.inspect("k7", 0).problem()).isEqualTo(io.seriatim.core.queue.KeyInspection.Problem.NONE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> metrics.meter("seriatim.namespace.sweep.keys-repaired").getCount() == 1);
+        assertThat(q.counts().counters()).containsEntry("repaired", 1L);
+    }
+
     @Test
     void aDeadWorkersKeyIsReadyAgainWithinLeasePlusInterval() {
         KeyedQueue q = queue();

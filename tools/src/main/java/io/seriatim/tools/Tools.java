@@ -5,6 +5,7 @@ import io.seriatim.tools.bench.BenchCommand;
 import io.seriatim.tools.bench.deploy.BenchClientCommand;
 import io.seriatim.tools.demo.DemoCommand;
 import io.seriatim.tools.faults.FaultsCommand;
+import io.seriatim.tools.repair.RepairBenchCommand;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +23,6 @@ public final class Tools {
     /** The configured command line; tests call {@code execute} on it directly. */
     public static CommandLine commandLine() {
         return Seriatim.commandLine(new DemoCommand(), new BenchCommand(), new FaultsCommand(),
-                new BenchClientCommand());
+                new BenchClientCommand(), new RepairBenchCommand());
     }
 }

@@ -12,7 +12,7 @@ class FaultsSmokeTest {
     @Test
     void everyScenarioHoldsInItsShortVersion() {
         ToolsCommandTest.Run r = ToolsCommandTest.run("faults", "--quick");
-        assertThat(r.out()).contains("| baseline |", "| kill-worker |", "| crash-before-ack |", "| stop-worker |",
+        assertThat(r.out()).contains("| baseline |", "| operator-acts |", "| kill-worker |", "| crash-before-ack |", "| stop-worker |",
                 "| slow-worker |", "| kill-redis-everysec |", "| kill-redis-always |", "| stop-redis |",
                 "| kill-gateway |", "| poison-job |", "| maxmemory |", "| cut-worker |", "| many-sweepers |",
                 "| cluster-kill-master |", "| cluster-kill-master-nowait |", "| cluster-reshard |", "| cluster-frozen-replica |", "| sentinel-failover |");

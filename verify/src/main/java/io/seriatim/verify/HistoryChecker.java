@@ -22,7 +22,10 @@ import java.util.TreeSet;
  *       counted as lost (if acknowledged), not as an order violation of those after it;</li>
  *   <li>per key, no run under a fence older than one already seen;</li>
  *   <li>per key and lease (fence), a job starts only after the previous one ended, where the
- *       consumer recorded ends (an overlap is an order violation).</li>
+ *       consumer recorded ends (an overlap is an order violation);</li>
+ *   <li>per key, runs under different leases that overlap in time (two runs of one key at once),
+ *       counted apart ({@link Verdict#keyOverlaps()}): what an operator act that ended a running
+ *       lease caused, and what only a holder frozen past its lease may.</li>
  * </ul>
  */
 public final class HistoryChecker {
@@ -90,13 +93,21 @@ public final class HistoryChecker {
         }
         long violations = 0;
         long stale = 0;
+        long overlaps = 0;
         for (var entry : runsByKey.entrySet()) {
             List<Run> keyRuns = entry.getValue();
             keyRuns.sort(Comparator.comparingLong(Run::monoNanos));
             TreeSet<Long> notStarted = new TreeSet<>(runsPerJob.get(entry.getKey()).keySet());
             long highestFence = Long.MIN_VALUE;
             Map<Long, Long> lastEndByFence = new HashMap<>();
+            LatestEnds ends = new LatestEnds();
             for (Run r : keyRuns) {
+                long otherEnd = ends.latestOtherThan(r.fence());
+                if (otherEnd > r.monoNanos()) {
+                    overlaps++;
+                    note(examples, "key overlap: key " + r.key() + " seq " + r.seq() + " started under fence " + r.fence()
+                            + " while a run under another fence was still running");
+                }
                 Long busyUntil = lastEndByFence.get(r.fence());
                 if (busyUntil != null && busyUntil > r.monoNanos()) {
                     violations++;
@@ -105,6 +116,7 @@ public final class HistoryChecker {
                 }
                 if (r.endNanos() >= 0) {
                     lastEndByFence.merge(r.fence(), r.endNanos(), Math::max);
+                    ends.ended(r.fence(), r.endNanos());
                 }
                 Long firstMissing = notStarted.isEmpty() ? null : notStarted.first();
                 if (firstMissing != null && firstMissing < r.seq()) {
@@ -131,7 +143,33 @@ public final class HistoryChecker {
             }
         }
         return new Verdict(submitted.size(), acknowledged, runs.size(), distinct, runsByKey.size(), lost, heldBack,
-                unexpected, violations, stale, unknownRan, duplicates, maxRuns, List.copyOf(examples));
+                unexpected, violations, stale, unknownRan, duplicates, maxRuns, overlaps, List.copyOf(examples));
+    }
+
+    /**
+     * The latest end seen under any fence but one, in constant time per run: the latest end
+     * overall and the latest under a fence other than its fence.
+     */
+    private static final class LatestEnds {
+        private long firstFence = Long.MIN_VALUE;
+        private long firstEnd = Long.MIN_VALUE;
+        private long secondEnd = Long.MIN_VALUE; // latest under a fence other than firstFence
+
+        void ended(long fence, long end) {
+            if (fence == firstFence) {
+                firstEnd = Math.max(firstEnd, end);
+            } else if (end > firstEnd) {
+                secondEnd = firstEnd;
+                firstFence = fence;
+                firstEnd = end;
+            } else {
+                secondEnd = Math.max(secondEnd, end);
+            }
+        }
+
+        long latestOtherThan(long fence) {
+            return fence == firstFence ? secondEnd : firstEnd;
+        }
     }
 
     private static void note(List<String> examples, String finding) {

@@ -17,11 +17,15 @@ import java.util.List;
  * @param unknownRan      jobs whose submit outcome was unknown to the producer and that ran
  * @param duplicateRuns   runs beyond the first of a job (allowed after crashes and takeovers)
  * @param maxRunsOfAJob   most runs of one job
+ * @param keyOverlaps     runs that started while a run of the same key under another lease had
+ *                        not ended (where ends were recorded): two runs of one key at once. A
+ *                        holder frozen past its lease (SIGSTOP, a cut link) can cause them, so
+ *                        they are counted apart from order; a run without such faults must have none
  * @param examples        a few human-readable findings, for the report
  */
 public record Verdict(long submitted, long acknowledged, long runs, long distinctJobsRun, long keys, long lost,
         long heldBack, long unexpected, long orderViolations, long staleRuns, long unknownRan, long duplicateRuns,
-        long maxRunsOfAJob, List<String> examples) {
+        long maxRunsOfAJob, long keyOverlaps, List<String> examples) {
 
     public boolean ok() {
         return lost == 0 && orderHeld();
@@ -34,8 +38,8 @@ public record Verdict(long submitted, long acknowledged, long runs, long distinc
 
     public String summary() {
         return String.format("order held: %s, lost: %d, unexpected: %d, order violations: %d, stale runs: %d, "
-                        + "duplicates: %d (max %d runs of one job); %d acknowledged, %d runs over %d keys",
+                        + "duplicates: %d (max %d runs of one job), key overlaps: %d; %d acknowledged, %d runs over %d keys",
                 orderViolations == 0 && staleRuns == 0 ? "yes" : "NO", lost, unexpected, orderViolations, staleRuns,
-                duplicateRuns, maxRunsOfAJob, acknowledged, runs, keys);
+                duplicateRuns, maxRunsOfAJob, keyOverlaps, acknowledged, runs, keys);
     }
 }

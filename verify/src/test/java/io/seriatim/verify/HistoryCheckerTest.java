@@ -86,6 +86,17 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void runsOfOneKeyUnderTwoLeasesAtOnceAreKeyOverlaps() {
+        // fence 25 runs seq 1 from 10 to 50; fence 26 starts seq 1 again at 20 (an act ended 25's lease).
+        Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(timed("a", 1, 25, 1, 10, 50), timed("a", 1, 26, 2, 20, 30), timed("a", 2, 26, 2, 60, 70)));
+        assertThat(v.keyOverlaps()).isEqualTo(1);
+        Verdict apart = checker.check(List.of(acked("a", 1), acked("a", 2)),
+                List.of(timed("a", 1, 25, 1, 10, 50), timed("a", 1, 26, 2, 51, 55), timed("a", 2, 27, 2, 60, 70)));
+        assertThat(apart.keyOverlaps()).isZero();
+    }
+
+    @Test
     void aLostJobIsLossNotAnOrderViolationOfTheJobsAfterIt() {
         Verdict v = checker.check(List.of(acked("a", 1), acked("a", 2), acked("a", 3)),
                 List.of(run("a", 1, 1, 10), run("a", 3, 1, 11)));

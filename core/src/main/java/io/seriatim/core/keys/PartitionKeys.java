@@ -31,6 +31,7 @@ public final class PartitionKeys {
     private final byte[] delayed;
     private final byte[] schedules;
     private final byte[] scheduleTicks;
+    private final byte[] deferred;
 
     PartitionKeys(String namespace, int partition, String tag) {
         this.namespace = namespace;
@@ -53,6 +54,7 @@ public final class PartitionKeys {
         this.delayed = name("delayed");
         this.schedules = name("schedules");
         this.scheduleTicks = name("schedule-ticks");
+        this.deferred = name("deferred");
     }
 
     public String namespace() { return namespace; }
@@ -94,6 +96,15 @@ public final class PartitionKeys {
     public byte[] schedules() { return schedules; }
     /** hash: schedule name to the last tick fired (ms). */
     public byte[] scheduleTicks() { return scheduleTicks; }
+
+    /**
+     * hash: leased key to the operator act (park, replay to the head) that waits for its lease to
+     * end, so that no job of the key starts while its holder may still run one.
+     */
+    public byte[] deferred() { return deferred; }
+
+    /** list: the jobs a replay to the head put aside for a leased key until its lease ends, head first. */
+    public byte[] staged(String key) { return bytes(prefix + "staged:" + key); }
 
     /** list: the pending jobs of one ordering key, head = oldest. */
     public byte[] queue(String key) { return bytes(prefix + "q:" + key); }

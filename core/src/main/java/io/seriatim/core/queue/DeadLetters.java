@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.seriatim.core.keys.NamespaceKeys;
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.script.Reply;
 import io.seriatim.core.script.Script;
 import io.seriatim.core.script.ScriptRunner;
 import java.util.ArrayList;
@@ -59,16 +60,18 @@ final class DeadLetters {
                 new String(f.get("error"), UTF_8), attempts, Long.parseLong(new String(f.get("at"), UTF_8)));
     }
 
-    long replay(String key, boolean toHead, int limit) {
+    Replayed replay(String key, boolean toHead, int limit) {
         atLeast("limit", limit, 1);
         long replayed = 0;
+        long waiting = 0;
         for (PartitionKeys p : partitionsOf(key)) {
-            replayed += scripts.run(Script.DLQ_REPLAY,
-                    List.of(p.dlq(), p.ready(), p.leases(), p.owners(), p.parked(), p.attempts(), p.stats(), p.bell()),
-                    List.of(p.prefixBytes(), text(key == null ? "" : key), num(limit), num(toHead ? 1 : 0), text("-")))
-                    .integer(0); // {replayed, lastExaminedId}
+            Reply r = scripts.run(Script.DLQ_REPLAY,
+                    List.of(p.dlq(), p.ready(), p.leases(), p.parked(), p.attempts(), p.stats(), p.bell(), p.deferred()),
+                    List.of(p.prefixBytes(), text(key == null ? "" : key), num(limit), num(toHead ? 1 : 0), text("-")));
+            replayed += r.integer(0); // {replayed, lastExaminedId, waiting}
+            waiting += r.integer(2);
         }
-        return replayed;
+        return new Replayed(replayed, waiting);
     }
 
     long purge(String key, int limit) {

@@ -120,7 +120,7 @@ final class Enqueuer {
             a.add(num(request.jobs().size()));
             seq = stamp(request, call.partition(), seq, ids.redisTimeMs(), a);
         }
-        return new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.stats(), pk.bell()), a);
+        return new ScriptRunner.Call(Script.ENQUEUE_MANY, List.of(pk.ready(), pk.stats(), pk.bell(), pk.leases(), pk.parked()), a);
     }
 
     /**

@@ -27,27 +27,37 @@ final class Holds {
         this.validator = validator;
     }
 
-    /** OK, NOT_FOUND (the key has no jobs) or ALREADY_PARKED, as park.lua answers. */
-    ScriptStatus park(String key, String reason) {
+    /** park.lua's answer: {OK}, {DEFERRED, fence, workerId, deadlineMs}, {NOT_FOUND} or {ALREADY_PARKED}. */
+    ParkResult park(String key, String reason) {
         validator.checkKey(key);
         PartitionKeys p = keys.partitionOf(key);
-        Reply r = scripts.run(Script.PARK, List.of(p.ready(), p.leases(), p.owners(), p.parked(), p.queue(key)),
+        Reply r = scripts.run(Script.PARK,
+                List.of(p.ready(), p.leases(), p.owners(), p.parked(), p.queue(key), p.deferred()),
                 List.of(text(key), text(reason == null || reason.isEmpty() ? "parked by operator" : reason)));
+        ScriptStatus status = r.status(0);
+        return status == ScriptStatus.DEFERRED ? new ParkResult(status, r.integer(1), r.text(2), r.integer(3))
+                : new ParkResult(status, -1, "", -1);
+    }
+
+    /** OK (parked key now ready), CANCELLED (a waiting park withdrawn) or NOT_PARKED, as unpark.lua answers. */
+    ScriptStatus unpark(String key) {
+        validator.checkKey(key);
+        PartitionKeys p = keys.partitionOf(key);
+        Reply r = scripts.run(Script.UNPARK,
+                List.of(p.ready(), p.parked(), p.attempts(), p.bell(), p.queue(key), p.deferred()), List.of(text(key)));
         return r.status(0);
     }
 
-    boolean unpark(String key) {
-        validator.checkKey(key);
-        PartitionKeys p = keys.partitionOf(key);
-        Reply r = scripts.run(Script.UNPARK, List.of(p.ready(), p.parked(), p.attempts(), p.bell(), p.queue(key)),
-                List.of(text(key)));
-        return r.status(0) == ScriptStatus.OK; // else NOT_PARKED
-    }
-
-    void pause() {
+    /** pause.lua per partition: {OK, leased, lastDeadlineMs}, summed. */
+    Paused pause() {
+        long running = 0;
+        long last = -1;
         for (PartitionKeys p : keys.partitions()) {
-            scripts.run(Script.PAUSE, List.of(p.paused()), List.of());
+            Reply r = scripts.run(Script.PAUSE, List.of(p.paused(), p.leases()), List.of());
+            running += r.integer(1);
+            last = Math.max(last, r.integer(2));
         }
+        return new Paused(running, last);
     }
 
     void resume() {

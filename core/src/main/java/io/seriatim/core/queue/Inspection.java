@@ -44,20 +44,24 @@ final class Inspection {
         validator.checkKey(key);
         PartitionKeys p = keys.partitionOf(key);
         Reply r = scripts.run(Script.INSPECT,
-                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.parked(), p.queue(key)),
-                List.of(text(key), num(Math.max(0, peek))));
+                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.parked(), p.queue(key), p.deferred()),
+                List.of(p.prefixBytes(), text(key), num(Math.max(0, peek))));
         return readInspect(r, key);
     }
 
-    /** inspect's answer: {state, score, owner, attempts, parkedReason, pending, jobs...}. */
+    /** inspect's answer: {state, score, owner, attempts, parkedReason, pending, act, staged, problem, jobs...}. */
     private static KeyInspection readInspect(Reply r, String key) {
         KeyState state = KeyState.valueOf(r.text(0).toUpperCase(Locale.ROOT));
         int attempts = r.count(3);
         List<Job> head = new ArrayList<>();
-        for (int i = 6; i < r.size(); i++) {
-            head.add(JobCodec.decode(r.bytes(i), key, i == 6 ? attempts + 1 : 1));
+        for (int i = 9; i < r.size(); i++) {
+            head.add(JobCodec.decode(r.bytes(i), key, i == 9 ? attempts + 1 : 1));
         }
-        return new KeyInspection(key, state, r.integer(1), r.text(2), attempts, r.text(4), r.integer(5), head);
+        String act = r.text(6); // "<park><head>|<reason>" (operator_acts.lua) or ''
+        boolean parkWaits = act.startsWith("1");
+        return new KeyInspection(key, state, r.integer(1), r.text(2), attempts, r.text(4), r.integer(5), head,
+                parkWaits ? act.substring(act.indexOf('|') + 1) : "", r.integer(7),
+                KeyInspection.Problem.of(r.text(8)));
     }
 
     QueueCounts counts() {

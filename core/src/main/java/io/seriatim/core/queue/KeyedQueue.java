@@ -225,6 +225,17 @@ public final class KeyedQueue {
         return maintenance.promoteDue(partition, limit);
     }
 
+    /**
+     * One bounded page of a partition's repair pass: scans about {@code count} names of the
+     * current source (see {@link RepairCursor}) and mends every key found whose bookkeeping breaks
+     * the invariant (a key with pending jobs in exactly one of ready, leases, parked; owners
+     * matching leases). Never makes a key ready beside a standing lease. Start a pass with
+     * {@link RepairCursor#start()} and go on with {@link RepairPage#next()}.
+     */
+    public RepairPage repairPage(int partition, RepairCursor at, int count) {
+        return maintenance.repairPage(partition, at, count);
+    }
+
     // ---------------------------------------------------------------- admin
 
     /** A consistent snapshot of one key, with up to {@code peek} of its head jobs. */
@@ -232,13 +243,21 @@ public final class KeyedQueue {
         return inspection.inspect(key, peek);
     }
 
-    /** Holds a key until {@link #unpark}; revokes a current lease. */
-    public ScriptStatus park(String key, String reason) {
+    /**
+     * Holds a key until {@link #unpark}. A leased key stays with its holder until the holder
+     * acks, fails or releases it, or its lease expires; the park takes effect then
+     * ({@link ParkResult#waitsForHolder()}), so that no job of the key starts beside a running one.
+     */
+    public ParkResult park(String key, String reason) {
         return holds.park(key, reason);
     }
 
-    /** Lets a parked key run again, its head job with fresh attempts. False if it was not parked. */
-    public boolean unpark(String key) {
+    /**
+     * Lets a parked key run again, its head job with fresh attempts ({@link ScriptStatus#OK}), or
+     * withdraws a park that still waits for the key's holder ({@link ScriptStatus#CANCELLED});
+     * {@link ScriptStatus#NOT_PARKED} otherwise.
+     */
+    public ScriptStatus unpark(String key) {
         return holds.unpark(key);
     }
 
@@ -251,10 +270,11 @@ public final class KeyedQueue {
      * Puts dead jobs back into their strands in the order they died, examining at most
      * {@code limit} entries per partition. {@code key} null replays every key.
      *
-     * @param toHead true: before the key's pending jobs (they run next); false: after them
-     * @return how many jobs were replayed
+     * @param toHead true: before the key's pending jobs (they run next); false: after them. A
+     *               leased key's holder keeps it: jobs replayed to its head wait until its lease
+     *               ends, so that none starts beside the running one
      */
-    public long replayDead(String key, boolean toHead, int limit) {
+    public Replayed replayDead(String key, boolean toHead, int limit) {
         return deadLetters.replay(key, toHead, limit);
     }
 
@@ -263,9 +283,9 @@ public final class KeyedQueue {
         return deadLetters.purge(key, limit);
     }
 
-    /** Stops claims in every partition; submits still enqueue, held leases run on. */
-    public void pause() {
-        holds.pause();
+    /** Stops claims in every partition; submits still enqueue, held leases run on (the answer says how many). */
+    public Paused pause() {
+        return holds.pause();
     }
 
     /** Lets claims run again after {@link #pause}. */

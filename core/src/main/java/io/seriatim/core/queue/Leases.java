@@ -108,7 +108,7 @@ final class Leases {
                 r.jobIds().forEach(id -> a.add(num(id)));
             }
             calls.add(new ScriptRunner.Call(Script.ACK,
-                    List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell()), a));
+                    List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.deferred()), a));
         }
         List<ScriptRunner.CallResult> replies = scripts.runEach(calls, 0, 0);
         List<Outcome<AckResult>> results = new ArrayList<>(Collections.nCopies(requests.size(), null));
@@ -123,7 +123,10 @@ final class Leases {
         return List.copyOf(results);
     }
 
-    /** ack's answer, per group: {CONTINUE, deadline, m, m jobs} or one of RELEASED, YIELDED, STALE, HEAD_MISMATCH. */
+    /**
+     * ack's answer, per group: {CONTINUE, deadline, m, m jobs} or one of RELEASED, YIELDED,
+     * HANDED_OVER, STALE, HEAD_MISMATCH.
+     */
     private static void readAck(Reply r, List<Integer> group, List<AckRequest> requests,
             List<Outcome<AckResult>> results) {
         int at = 0;
@@ -205,7 +208,8 @@ final class Leases {
     FailResult fail(Lease lease, long jobId, String error, boolean retryable, Duration delay) {
         PartitionKeys p = keys.partition(lease.partition());
         Reply r = scripts.run(Script.FAIL,
-                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.queue(lease.key())),
+                List.of(p.ready(), p.leases(), p.owners(), p.attempts(), p.stats(), p.bell(), p.queue(lease.key()),
+                        p.deferred()),
                 List.of(p.prefixBytes(), text(lease.key()), text(lease.workerId()), num(lease.fence()), num(jobId),
                         text(error == null ? "" : error), num(retryable ? 1 : 0), num(settings.maxAttempts()),
                         num(Math.max(0, delay.toMillis())), text(settings.failurePolicy().name())));
@@ -219,8 +223,8 @@ final class Leases {
 
     boolean release(Lease lease) {
         PartitionKeys p = keys.partition(lease.partition());
-        Reply r = scripts.run(Script.RELEASE, List.of(p.ready(), p.leases(), p.owners(), p.bell()),
-                List.of(text(lease.key()), text(lease.workerId()), num(lease.fence())));
+        Reply r = scripts.run(Script.RELEASE, List.of(p.ready(), p.leases(), p.owners(), p.bell(), p.deferred()),
+                List.of(p.prefixBytes(), text(lease.key()), text(lease.workerId()), num(lease.fence())));
         return r.status(0) == ScriptStatus.OK; // else STALE
     }
 }

@@ -8,9 +8,21 @@ public enum ScriptStatus {
     OK(0),
     ENQUEUED(1),
     DUPLICATE(2),
+    /**
+     * park: the key is leased, and the park waits for the holder's lease to end (ack, fail,
+     * release or expiry) rather than start a second run of the key beside the holder's.
+     */
+    DEFERRED(3),
+    /** unpark: a park that still waited for the key's holder is withdrawn; the holder keeps the key. */
+    CANCELLED(4),
     CONTINUE(10),
     RELEASED(11),
     YIELDED(12),
+    /**
+     * ack: an operator's act waited for this ack (a park, a replay to the head): the lease ends
+     * here and the act applies; the key is parked, or ready with the replayed jobs first.
+     */
+    HANDED_OVER(13),
     RETRY(20),
     DEAD(21),
     PARKED(22),

@@ -11,7 +11,9 @@
   KEYS[4] attempts  hash
   KEYS[5] stats     hash
   KEYS[6] bell      list
-  (queue lists are built from the prefix: same slot)
+  KEYS[7] deferred  hash  key -> operator act waiting for the lease to end (operator_acts.lua)
+  (queue lists, and for a key with an act the parked hash and its staged list, are built from
+  the prefix: same slot)
 
   ARGV[1] prefix       `{tag}:` (PartitionKeys.prefix)
   ARGV[2] workerId
@@ -26,20 +28,27 @@
           10 CONTINUE, deadline, m, then m jobs   lease extended; jobs start `skip` after the acked
           11 RELEASED                             the key has no more jobs: lease and key gone
           12 YIELDED                              budget spent: key at the back of ready
+          13 HANDED_OVER                          an operator's act waited for this ack (a park, a
+                                                  replay to the head): the lease ends, the act
+                                                  applies, the key is parked or ready
           -1 STALE                                not the owner (fence or worker differ): nothing changed
           -2 HEAD_MISMATCH                        the head is not exactly these jobs, or the key came
                                                   earlier in this call: nothing changed for it
 
   Keeps: only the current holder (fence and worker) can remove jobs, and only the exact head
   it was given, so a stale holder never pops a job it did not run. Each key ends in exactly
-  one of leases (CONTINUE), ready (YIELDED) or none with an empty list (RELEASED). Groups are
+  one of leases (CONTINUE), ready (YIELDED), ready or parked (HANDED_OVER) or none with an
+  empty list (RELEASED). A key with a waiting act never continues: the ack is where the act
+  takes effect. Groups are
   independent: one key's STALE or HEAD_MISMATCH changes nothing for it and nothing for the others.
   The key lists are checked (guard_slot) before they are read and before the first write, so a
   call that fails in a slot being resharded changes nothing.
 ]]
 -- @include common.lua
+-- @include operator_acts.lua
 
-local ready, leases, owners, attempts, stats, bell = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local ready, leases, owners, attempts, stats, bell, deferred =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local prefix, worker = ARGV[1], ARGV[2]
 local leaseMs, budgetJobs, budgetMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local nargs = #ARGV
@@ -53,15 +62,27 @@ while i <= nargs do
   i = i + 5 + tonumber(ARGV[i + 4])
 end
 local ownerValues = hmget_all(owners, groupKeys)
-local lists = {}
-for g, key in ipairs(groupKeys) do lists[g] = prefix .. 'q:' .. key end
-guard_slot(lists)
+local lists, guarded = {}, {}
+for g, key in ipairs(groupKeys) do
+  lists[g] = prefix .. 'q:' .. key
+  guarded[g] = lists[g]
+end
+-- Waiting operator acts: usually none, and then one EXISTS is all they cost.
+local acts = {}
+if redis.call('EXISTS', deferred) == 1 then
+  local values = hmget_all(deferred, groupKeys)
+  for g = 1, #groupKeys do
+    acts[g] = parse_act(values[g])
+    if acts[g] then act_keys(prefix, groupKeys[g], acts[g], guarded) end
+  end
+end
+guard_slot(guarded)
 
 local now -- Redis time, read once and only if a key stays leased or yields
 local out = {}
 local seen = {}
 local acked = 0
-local done, gone, extended, renewedOwners, yielded = {}, {}, {}, {}, {}
+local done, gone, extended, renewedOwners, yielded, settle = {}, {}, {}, {}, {}, {}
 for g, key in ipairs(groupKeys) do
   local at = starts[g]
   local fence, batch, skip, n = ARGV[at + 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
@@ -86,7 +107,12 @@ for g, key in ipairs(groupKeys) do
       redis.call('LTRIM', queue, n, -1)
       done[#done + 1] = key
       acked = acked + n
-      if #jobs == n then
+      if acts[g] then
+        -- The act waited for this ack: the lease ends here, and the act applies below.
+        gone[#gone + 1] = key
+        settle[#settle + 1] = g
+        out[#out + 1] = (#jobs == n and not acts[g].head) and 11 or 13
+      elseif #jobs == n then
         gone[#gone + 1] = key
         out[#out + 1] = 11
       else
@@ -123,6 +149,10 @@ call_spread('HSET', owners, renewedOwners)
 if #yielded > 0 then
   call_spread('ZADD', ready, yielded)
   ring(bell)
+end
+if #settle > 0 then
+  now = now or now_ms()
+  for _, g in ipairs(settle) do settle_act(prefix, groupKeys[g], acts[g], now) end
 end
 if acked > 0 then
   redis.call('HINCRBY', stats, 'acked', acked)

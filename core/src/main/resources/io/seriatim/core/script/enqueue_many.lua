@@ -6,7 +6,7 @@
   and submit time in front of its body (ids from a block it took with reserve_ids, time from
   that block's Redis time), so the jobs go to RPUSH as they came, with no string built per job.
 
-  KEYS[1] ready  KEYS[2] stats  KEYS[3] bell
+  KEYS[1] ready  KEYS[2] stats  KEYS[3] bell  KEYS[4] leases  KEYS[5] parked
   (queue lists and dedup keys are built from the prefix: same slot)
 
   ARGV[1] prefix      `{tag}:` (PartitionKeys.prefix)
@@ -31,7 +31,11 @@
 
   Keeps: a key with pending jobs is in exactly one of ready / leases / parked. A key's list was
   empty before its RPUSH exactly when the key was in none of them (the invariant itself), so
-  RPUSH's new length tells whether to add it to ready: no extra look-ups. Groups of one key are
+  RPUSH's new length tells whether to add it to ready. Only if bookkeeping was damaged from
+  outside (a failover's lost writes) can a key with jobs be in none of them (stranded): the keys
+  that had jobs before are checked with one ZMSCORE of ready and of leases and one HMGET of
+  parked per call, and a stranded one is made ready too (counted in stats `repaired`), so that
+  a submit never goes to a key no worker will take. Groups of one key are
   applied in argument order, each group's jobs consecutive; a live dedup id writes nothing for
   its group. The call's dedup key holds callFirst (and which of the groups with their own ids
   were enqueued), so a resend is answered with every original id: one small key per call, not
@@ -41,7 +45,7 @@
 ]]
 -- @include common.lua
 
-local ready, stats, bell = KEYS[1], KEYS[2], KEYS[3]
+local ready, stats, bell, leases, parked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local prefix, dedupTtl, callDedupId, callFirst = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local nargs = #ARGV
 local now = now_ms()
@@ -119,6 +123,7 @@ local tookOwn = {}
 -- Keys that were idle, made ready with one ZADD at the end (a command per key costs about as
 -- much as the RPUSH that brought the jobs).
 local becameReady = {}
+local hadJobs, seenBusy = {}, {} -- keys whose list was not empty: checked for a token below
 n, i = 0, 6
 while i <= nargs do
   n = n + 1
@@ -132,6 +137,10 @@ while i <= nargs do
     if redis.call('RPUSH', prefix .. 'q:' .. key, unpack(ARGV, i + 3, i + 2 + count)) == count then
       becameReady[#becameReady + 1] = now
       becameReady[#becameReady + 1] = key
+      seenBusy[key] = true -- has its token now
+    elseif not seenBusy[key] then
+      seenBusy[key] = true
+      hadJobs[#hadJobs + 1] = key
     end
     if g then
       redis.call('SET', g.dedup, g.first .. ':' .. count, 'PX', dedupTtl)
@@ -145,6 +154,24 @@ if callDedup then
   local value = tostring(callFirst)
   if #tookOwn > 0 then value = value .. '|' .. table.concat(tookOwn, ',') end
   redis.call('SET', callDedup, value, 'PX', dedupTtl)
+end
+if #hadJobs > 0 then
+  local r, l, p = {}, {}, hmget_all(parked, hadJobs)
+  for j = 1, #hadJobs, UNPACK_STEP do
+    local last = math.min(j + UNPACK_STEP - 1, #hadJobs)
+    local rs = redis.call('ZMSCORE', ready, unpack(hadJobs, j, last))
+    local ls = redis.call('ZMSCORE', leases, unpack(hadJobs, j, last))
+    for k = 1, #rs do r[j + k - 1], l[j + k - 1] = rs[k], ls[k] end
+  end
+  local stranded = 0
+  for j, key in ipairs(hadJobs) do
+    if not r[j] and not l[j] and not p[j] then
+      becameReady[#becameReady + 1] = now
+      becameReady[#becameReady + 1] = key
+      stranded = stranded + 1
+    end
+  end
+  if stranded > 0 then redis.call('HINCRBY', stats, 'repaired', stranded) end
 end
 if #becameReady > 0 then
   call_spread('ZADD', ready, becameReady)

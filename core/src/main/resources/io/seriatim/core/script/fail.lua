@@ -3,8 +3,9 @@
   the job (SKIP) or parks the key (PARK).
 
   KEYS[1] ready  KEYS[2] leases  KEYS[3] owners  KEYS[4] attempts  KEYS[5] stats
-  KEYS[6] bell   KEYS[7] queue (the key's jobs)
-  (the parked and dlq keys of the failure policy are reached through the prefix: same slot)
+  KEYS[6] bell   KEYS[7] queue (the key's jobs)  KEYS[8] deferred
+  (the parked and dlq keys of the failure policy, and the staged list of a waiting replay, are
+  reached through the prefix: same slot)
 
   ARGV[1] prefix       `{tag}:` (PartitionKeys.prefix)
   ARGV[2] key
@@ -25,18 +26,24 @@
 
   Keeps: the failed job stays at the head until it succeeds or is dead-lettered, so no later
   job of the key can pass it. The lease always ends here, so the key is in exactly one of
-  ready / parked, or (its last job dead) in none with an empty list.
+  ready / parked, or (its last job dead) in none with an empty list. An operator's act that
+  waited for the lease (operator_acts.lua) applies after the outcome: the answer is still the
+  outcome's, and the key may then be parked, or ready now with replayed jobs in front.
 ]]
 -- @include common.lua
 -- @include dead_letter.lua
+-- @include operator_acts.lua
 
 local ready, leases, owners, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local stats, bell, queue = KEYS[5], KEYS[6], KEYS[7]
+local stats, bell, queue, deferred = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local prefix, key, worker, fence = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jobId, why, retryable = tonumber(ARGV[5]), ARGV[6], ARGV[7] == '1'
 local maxAttempts, delay, policy = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10]
 
-guard_slot({prefix .. 'parked', prefix .. 'dlq'}) -- what exhaust() may write
+local act = parse_act(redis.call('HGET', deferred, key))
+local guarded = {prefix .. 'parked', prefix .. 'dlq'} -- what exhaust() may write
+if act then act_keys(prefix, key, act, guarded) end
+guard_slot(guarded)
 if not is_owner(owners, key, fence, worker) then return {-1} end
 local head = redis.call('LINDEX', queue, 0)
 if not head or not has_id(head, jobId) then return {-2} end
@@ -47,14 +54,17 @@ redis.call('HDEL', owners, key)
 redis.call('HINCRBY', stats, 'failed', 1)
 local tries = redis.call('HINCRBY', attempts, key, 1)
 
+local reply
 if retryable and tries < maxAttempts then
   local at = now + delay
   redis.call('ZADD', ready, at, key)
   redis.call('HINCRBY', stats, 'retried', 1)
   if delay <= 0 then ring(bell) end
-  return {20, tries, at}
+  reply = {20, tries, at}
+elseif exhaust(policy, prefix, key, why, tries, now) == 'parked' then
+  reply = {22, tries}
+else
+  reply = {21, tries}
 end
-if exhaust(policy, prefix, key, why, tries, now) == 'parked' then
-  return {22, tries}
-end
-return {21, tries}
+if act then settle_act(prefix, key, act, now) end
+return reply

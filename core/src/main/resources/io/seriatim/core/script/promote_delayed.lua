@@ -34,7 +34,7 @@ for _, member in ipairs(due) do
   if not byKey[key] then byKey[key] = {}; order[#order + 1] = key end
   table.insert(byKey[key], string.sub(member, nl + 1))
 end
-local undeclared = {prefix .. 'ready', prefix .. 'bell', prefix .. 'stats'}
+local undeclared = {prefix .. 'ready', prefix .. 'bell', prefix .. 'stats', prefix .. 'leases', prefix .. 'parked'}
 for _, key in ipairs(order) do undeclared[#undeclared + 1] = prefix .. 'q:' .. key end
 if #due > 0 then guard_slot(undeclared) end
 call_spread('ZREM', delayed, due)

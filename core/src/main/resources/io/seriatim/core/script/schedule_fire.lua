@@ -19,7 +19,8 @@
 
 local schedules, ticks, seq = KEYS[1], KEYS[2], KEYS[3]
 local prefix, name, tick, key, partition = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-guard_slot({prefix .. 'q:' .. key, prefix .. 'ready', prefix .. 'bell', prefix .. 'stats'})
+guard_slot({prefix .. 'q:' .. key, prefix .. 'ready', prefix .. 'bell', prefix .. 'stats', prefix .. 'leases',
+  prefix .. 'parked'})
 if redis.call('HEXISTS', schedules, name) == 0 then return {-3} end
 local last = tonumber(redis.call('HGET', ticks, name) or '0')
 if tick <= last then return {0} end

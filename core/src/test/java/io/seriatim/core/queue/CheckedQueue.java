@@ -103,11 +103,21 @@ final class CheckedQueue {
         return checked("inspect " + key, () -> queue.inspect(key, peek));
     }
 
+    /** park's status only; {@link #parkResult} for the holder a deferred park waits for. */
     ScriptStatus park(String key, String reason) {
+        return parkResult(key, reason).status();
+    }
+
+    ParkResult parkResult(String key, String reason) {
         return checked("park " + key, () -> queue.park(key, reason));
     }
 
+    /** True if unpark did something: a parked key is ready, or a waiting park is withdrawn. */
     boolean unpark(String key) {
+        return unparkStatus(key) != ScriptStatus.NOT_PARKED;
+    }
+
+    ScriptStatus unparkStatus(String key) {
         return checked("unpark " + key, () -> queue.unpark(key));
     }
 
@@ -115,7 +125,12 @@ final class CheckedQueue {
         return queue.deadJobs(partition, afterId, count); // a plain XRANGE: no script
     }
 
+    /** How many jobs were replayed; {@link #replay} for the whole answer. */
     long replayDead(String key, boolean toHead, int limit) {
+        return replay(key, toHead, limit).jobs();
+    }
+
+    Replayed replay(String key, boolean toHead, int limit) {
         return checked("replay " + key, () -> queue.replayDead(key, toHead, limit));
     }
 
@@ -123,11 +138,8 @@ final class CheckedQueue {
         return checked("purge " + key, () -> queue.purgeDead(key, limit));
     }
 
-    void pause() {
-        checked("pause", () -> {
-            queue.pause();
-            return null;
-        });
+    Paused pause() {
+        return checked("pause", queue::pause);
     }
 
     void resume() {

@@ -68,6 +68,35 @@ class ClusterQueueTest {
         QueueRoundTrip.run(queue, "fresh-", 60);
     }
 
+    /** The repair pass on every master: each partition's SCAN goes to its own master, each repair call to its slot. */
+    @Test
+    void theRepairPassMendsStrandedKeysOnEveryMaster() {
+        KeyedQueue repairs = KeyedQueue.open(redis, NamespaceSettings.builder("repairs").partitions(12).build());
+        Set<String> stranded = new HashSet<>();
+        for (int i = 0; i < 120; i++) {
+            String key = "k" + i;
+            repairs.enqueue(EnqueueRequest.of(key, "job".getBytes(UTF_8)));
+            if (i % 5 == 0) {
+                redis.zrem(repairs.keys().partitionOf(key).ready(), key.getBytes(UTF_8)); // a lost token
+                stranded.add(key);
+            }
+        }
+        Set<String> mended = new HashSet<>();
+        for (int p = 0; p < repairs.partitionCount(); p++) {
+            RepairCursor at = RepairCursor.start();
+            for (int page = 0; page < 1_000; page++) {
+                RepairPage r = repairs.repairPage(p, at, 7);
+                r.mended().forEach(m -> mended.add(m.key()));
+                at = r.next();
+                if (r.passDone()) {
+                    break;
+                }
+            }
+        }
+        assertThat(mended).isEqualTo(stranded);
+        assertThat(repairs.counts().readyKeys()).isEqualTo(120);
+    }
+
     @Test
     void theyStillWorkAfterEveryNodeLostItsScripts() {
         QueueRoundTrip.run(queue, "before-", 30);

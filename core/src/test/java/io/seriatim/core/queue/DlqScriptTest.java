@@ -66,17 +66,39 @@ class DlqScriptTest extends QueueTestSupport {
         assertThat(replayed.attempt()).as("a replayed job starts afresh").isEqualTo(1);
     }
 
+    /** The observed bug: a replay to the head ended the lease, and a second worker ran the key beside the first. */
     @Test
-    void dlqReplayToHeadOfALeasedKeyRevokesTheLease() {
+    void dlqReplayToHeadOfALeasedKeyWaitsForItsHolder() {
         long[] ids = enqueue("a", 3);
         kill("a", ids[0]);
         Lease lease = claimOne("w", 1).lease();
-        queue.replayDead("a", true, 100);
+        assertThat(queue.replay("a", true, 100)).isEqualTo(new Replayed(1, 1));
         RedisState s = state();
-        assertThat(s.ready()).containsOnlyKeys("a");
-        assertThat(s.leases()).isEmpty();
-        assertThat(queue.ack(lease, ids(ids[1]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.STALE);
-        assertThat(ids(claimOne("w", 3).jobs())).containsExactly(ids[0], ids[1], ids[2]);
+        assertThat(s.leases()).containsOnlyKeys("a");
+        assertThat(s.ready()).isEmpty();
+        assertThat(s.staged()).containsEntry("a", List.of(ids[0]));
+        assertThat(queue.claim(0, "w2", 10, LONG_LEASE, 3).keys()).as("no second run while the holder runs").isEmpty();
+        assertThat(queue.ack(lease, ids(ids[1]), LONG_LEASE, 1, 0).status()).isEqualTo(ScriptStatus.HANDED_OVER);
+        s = state();
+        assertThat(s.staged()).isEmpty();
+        assertThat(s.deferred()).isEmpty();
+        assertThat(s.queues().get("a")).containsExactly(ids[0], ids[2]);
+        ClaimedKey next = claimOne("w2", 3);
+        assertThat(ids(next.jobs())).containsExactly(ids[0], ids[2]);
+        assertThat(next.jobs().getFirst().attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void dlqReplayToHeadOfALeasedKeyWhoseLeaseExpiresRunsFirstAfterTheSweep() {
+        open(NamespaceSettings.builder("d3").maxAttempts(3)); // the expiry is an attempt: not the last one
+        long[] ids = enqueue("a", 2);
+        kill("a", ids[0]);
+        claimOne(0, "w", 1, java.time.Duration.ZERO); // a holder that died
+        queue.replayDead("a", true, 100);
+        assertThat(queue.sweep(0, 10).swept()).isEqualTo(1);
+        assertThat(state().queues().get("a")).containsExactly(ids[0], ids[1]);
+        assertThat(state().attempts()).as("the replayed head starts afresh").isEmpty();
+        assertThat(ids(claimOne("w2", 2).jobs())).containsExactly(ids[0], ids[1]);
     }
 
     @Test

@@ -50,7 +50,8 @@ class FencingTest extends QueueTestSupport {
 
     /** How a lease held by worker "w" on key "a" turns into one that must not act. */
     enum Impostor {
-        OLDER_FENCE, NEWER_FENCE, OTHER_WORKER_SAME_FENCE, AFTER_RELEASE, AFTER_EXPIRY_AND_SWEEP, AFTER_PARK,
+        OLDER_FENCE, NEWER_FENCE, OTHER_WORKER_SAME_FENCE, AFTER_RELEASE, AFTER_EXPIRY_AND_SWEEP,
+        AFTER_PARK_TOOK_EFFECT,
         AFTER_ANOTHER_WORKER_CLAIMED, AFTER_ACK_OF_THE_LAST_JOB
     }
 
@@ -88,8 +89,10 @@ class FencingTest extends QueueTestSupport {
                 assertThat(queue.sweep(0, 10).swept()).isEqualTo(1);
                 yield held;
             }
-            case AFTER_PARK -> {
-                queue.park("a", "hold");
+            case AFTER_PARK_TOOK_EFFECT -> {
+                // The park waits for the holder, whose next ack ends the lease: from then on it is stale.
+                assertThat(queue.park("a", "hold")).isEqualTo(ScriptStatus.DEFERRED);
+                assertThat(queue.ack(held, List.of(head), LONG_LEASE, 1, 1).status()).isEqualTo(ScriptStatus.HANDED_OVER);
                 yield held;
             }
             case AFTER_ANOTHER_WORKER_CLAIMED -> {

@@ -36,7 +36,8 @@ class InspectScriptTest extends QueueTestSupport {
         assertThat(parked.head().getFirst().attempt()).isEqualTo(2);
 
         KeyInspection idle = queue.inspect("none", 2);
-        assertThat(idle).isEqualTo(new KeyInspection("none", KeyState.IDLE, -1, "", 0, "", 0, java.util.List.of()));
+        assertThat(idle).isEqualTo(new KeyInspection("none", KeyState.IDLE, -1, "", 0, "", 0, java.util.List.of(), "", 0,
+                KeyInspection.Problem.NONE));
     }
 
     @Test

@@ -21,6 +21,8 @@ import redis.clients.jedis.UnifiedJedis;
  *       pending jobs is in none, and has no attempts counted;
  *   <li>owners has an entry exactly for the leased keys, each {@code fence|grantedAt|jobsRun|worker}
  *       with a fence the partition has granted;
+ *   <li>an operator act waits ({@code deferred}) only for a leased key, and a key has staged
+ *       jobs exactly when its act is a replay to the head: acts never take a key from its holder;
  *   <li>the stats {@code pending} counter equals the jobs in the lists;
  *   <li>every stored job, pending or dead, decodes as a {@code StoredJob} with a non-zero id, and
  *       a pending id is pending once;
@@ -65,10 +67,19 @@ final class InvariantChecker {
             assertThat(Long.parseLong(m.group(1))).as("%s: fence of '%s' was granted", context, key)
                     .isBetween(1L, granted);
         });
+        assertThat(s.leases().keySet()).as("%s: acts wait only for leased keys", context)
+                .containsAll(s.deferred().keySet());
+        s.deferred().forEach((key, act) -> assertThat(act).as("%s: act of '%s'", context, key)
+                .matches("^(10|01|11)\\|.*$"));
+        assertThat(s.staged().keySet()).as("%s: staged jobs exactly for acts that replay to the head", context)
+                .isEqualTo(s.deferred().entrySet().stream().filter(e -> e.getValue().charAt(1) == '1')
+                        .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
         long jobs = s.queues().values().stream().mapToLong(List::size).sum();
         assertThat(s.pendingCounter()).as("%s: stats pending counter", context).isEqualTo(jobs);
-        assertThat(s.queues().values().stream().flatMap(List::stream).distinct().count())
-                .as("%s: a pending job is pending once", context).isEqualTo(jobs);
+        long stagedJobs = s.staged().values().stream().mapToLong(List::size).sum();
+        assertThat(java.util.stream.Stream.concat(s.queues().values().stream(), s.staged().values().stream())
+                .flatMap(List::stream).distinct().count())
+                .as("%s: a pending or staged job is there once", context).isEqualTo(jobs + stagedJobs);
         s.partitionsOf().forEach((key, partitions) -> assertThat(partitions)
                 .as("%s: key '%s' lives in its own partition", context, key)
                 .containsExactly(keys.partitionIndex(key)));

@@ -48,6 +48,13 @@ final class ModelRun {
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private List<QueueModel.Dead> lastDlq = List.of();
     private Boolean replayedToHead; // set by a replay step, for the DLQ bookkeeping after it
+    private Set<String> leasedAtReplay = Set.of();
+    /**
+     * The one-at-a-time promise, kept apart from the model: per key, the last holder granted,
+     * until its own call ended its lease. A claim of the key while that holder's lease has not
+     * expired would start a second run beside it (what a park that ended leases allowed).
+     */
+    private final Map<String, Held> running = new TreeMap<>();
     private int step;
     private String op = "";
 
@@ -89,10 +96,12 @@ final class ModelRun {
     private void run(int steps) {
         for (step = 0; step < steps; step++) {
             Map<String, Held> leasesBefore = new TreeMap<>(model.leases);
+            Set<String> stagedBefore = new TreeSet<>(model.staged.keySet());
             replayedToHead = null;
             op = "(choosing)";
             try {
                 stepOnce();
+                stagedBefore.stream().filter(k -> !model.staged.containsKey(k)).forEach(order::leaseEnded);
                 RedisState s = compare();
                 followDeadLetters(s);
             } catch (AssertionError | RuntimeException e) {
@@ -226,8 +235,14 @@ final class ModelRun {
             assertThat(ids(granted.jobs())).as("first jobs of " + key).isEqualTo(model.head(key, 0, batch));
             assertThat(granted.jobs().getFirst().attempt()).as("head attempt")
                     .isEqualTo(model.attempts.getOrDefault(key, 0) + 1);
+            Held before = running.get(key);
+            assertThat(before == null || before.deadlineMs <= claim.redisTimeMs())
+                    .as("%s granted while %s may still run it (lease until %s)", key, before == null ? null : before.lease,
+                            before == null ? null : before.deadlineMs)
+                    .isTrue();
             order.handedOut(key, List.of(), ids(granted.jobs()));
             model.claimed(granted, expired);
+            running.put(key, model.leases.get(key));
         }
     }
 
@@ -249,6 +264,9 @@ final class ModelRun {
         assertThat(result.status().name()).as("ack").isEqualTo(expected);
         note("ack " + expected);
         acked.forEach(order::done);
+        if (result.status() != ScriptStatus.CONTINUE) {
+            running.remove(key);
+        }
         if (result.status() == ScriptStatus.CONTINUE) {
             assertThat(ids(result.nextJobs())).as("next jobs").isEqualTo(model.head(key, skip, batch));
             order.handedOut(key, held.handedOut, ids(result.nextJobs()));
@@ -346,6 +364,7 @@ final class ModelRun {
         FailResult result = queue.fail(held.lease, head, "error at step " + step, retryable,
                 longDelay ? LONG_DELAY : Duration.ZERO);
         String expected = model.fail(key, retryable, longDelay);
+        running.remove(key);
         assertThat(result.status().name()).as("fail").isEqualTo(expected);
         assertThat(result.attempts()).as("attempts").isEqualTo(tries);
         note("fail " + expected);
@@ -359,6 +378,7 @@ final class ModelRun {
         op = "release " + key;
         assertThat(queue.release(model.leases.get(key).lease)).as("released").isTrue();
         model.release(key);
+        running.remove(key);
         note("release OK");
     }
 
@@ -375,15 +395,27 @@ final class ModelRun {
         String key = anyKey();
         op = "park " + key;
         String expected = model.park(key);
-        assertThat(queue.park(key, "step " + step).name()).as("park").isEqualTo(expected);
+        ParkResult result = queue.park(key, "step " + step);
+        assertThat(result.status().name()).as("park").isEqualTo(expected);
+        if (result.waitsForHolder()) {
+            Held held = model.leases.get(key);
+            assertThat(result).as("the holder it waits for")
+                    .isEqualTo(new ParkResult(ScriptStatus.DEFERRED, held.lease.fence(), held.lease.workerId(), held.deadlineMs));
+        }
         note("park " + expected);
     }
 
     private void unpark() {
-        String key = rnd.nextBoolean() ? anyKey() : keysIn(Place.PARKED).stream().findFirst().orElse(anyKey());
+        // Often a key held now, or one whose park still waits for its holder (under a tight
+        // fairness budget such a park seldom waits long, so it gets a draw of its own).
+        List<String> parked = new ArrayList<>(keysIn(Place.PARKED));
+        List<String> waiting = new ArrayList<>(model.parking.keySet());
+        int draw = rnd.nextInt(3);
+        String key = draw == 0 && !waiting.isEmpty() ? waiting.get(rnd.nextInt(waiting.size()))
+                : draw == 1 && !parked.isEmpty() ? parked.get(rnd.nextInt(parked.size())) : anyKey();
         op = "unpark " + key;
-        boolean expected = model.unpark(key);
-        assertThat(queue.unpark(key)).as("unparked").isEqualTo(expected);
+        String expected = model.unpark(key);
+        assertThat(queue.unpark(key).name()).as("unparked").isEqualTo(expected);
         note("unpark " + expected);
     }
 
@@ -391,10 +423,17 @@ final class ModelRun {
         String key = rnd.nextBoolean() ? null : anyKey();
         boolean toHead = rnd.nextBoolean();
         op = "replay " + key + (toHead ? " to head" : " to tail");
+        leasedAtReplay = new TreeSet<>(model.leases.keySet());
+        long waiting = !toHead ? 0 : model.dlq.stream().map(QueueModel.Dead::key)
+                .filter(k -> key == null || k.equals(key)).distinct().filter(model.leases::containsKey).count();
         long expected = model.replay(key, toHead);
-        assertThat(queue.replayDead(key, toHead, 10_000)).as("replayed").isEqualTo(expected);
+        Replayed replayed = queue.replayDead(key, toHead, 10_000);
+        assertThat(replayed).as("replayed").isEqualTo(new Replayed(expected, waiting));
         replayedToHead = toHead;
         note("replay " + (expected > 0 ? (toHead ? "TO HEAD" : "TO TAIL") : "NOTHING"));
+        if (replayed.waitingKeys() > 0) {
+            note("replay WAITING");
+        }
     }
 
     private void purge() {
@@ -443,6 +482,11 @@ final class ModelRun {
         assertThat(s.dlqJobIds()).as("dead jobs, partition by partition").isEqualTo(modelDlqByPartition());
         assertThat(nonZero(s.stats())).as("stats").isEqualTo(nonZero(model.stats));
         assertThat(s.paused()).as("paused").isEqualTo(model.paused);
+        assertThat(s.deferred().entrySet().stream().filter(e -> e.getValue().startsWith("1")).map(Map.Entry::getKey)
+                .collect(Collectors.toSet())).as("parks waiting").isEqualTo(model.parking.keySet());
+        Map<String, List<Long>> staged = new TreeMap<>();
+        model.staged.forEach((k, q) -> staged.put(k, List.copyOf(q)));
+        assertThat(s.staged()).as("replays waiting").isEqualTo(staged);
         return s;
     }
 
@@ -459,7 +503,13 @@ final class ModelRun {
             Map<String, List<Long>> replayed = new TreeMap<>();
             lastDlq.stream().filter(d -> !after.contains(d))
                     .forEach(d -> replayed.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d.id()));
-            replayed.forEach((key, ids) -> order.replayed(key, ids, replayedToHead));
+            replayed.forEach((key, ids) -> {
+                if (replayedToHead && leasedAtReplay.contains(key)) {
+                    order.waiting(key, ids);
+                } else {
+                    order.replayed(key, ids, replayedToHead);
+                }
+            });
         }
         lastDlq = dlq;
         model.queues.forEach((key, q) -> assertThat(order.pending(key)).as("strand order of " + key)
@@ -479,7 +529,8 @@ final class ModelRun {
     private void assertCoverage() {
         List<String> wanted = new ArrayList<>(List.of("enqueue ENQUEUED", "enqueue DUPLICATE", "claim GRANTED",
                 "claim PAUSED", "ack CONTINUE", "ack RELEASED", "stale STALE", "stale HEAD_MISMATCH",
-                "sweep EXPIRED", "release OK", "park OK", "park ALREADY_PARKED", "park NOT_FOUND", "unpark true",
+                "sweep EXPIRED", "release OK", "park OK", "park ALREADY_PARKED", "park NOT_FOUND", "park DEFERRED",
+                "unpark OK", "unpark CANCELLED", "ack HANDED_OVER",
                 "replay TO HEAD", "replay TO TAIL", "purge SOME", "renew WITH STALE", "renew ALL HELD"));
         wanted.add(model.policy == FailurePolicy.SKIP ? "fail DEAD" : "fail PARKED");
         if (model.maxAttempts > 1) {
@@ -490,6 +541,8 @@ final class ModelRun {
         }
         if (model.policy == FailurePolicy.PARK) {
             wanted.removeAll(List.of("replay TO HEAD", "replay TO TAIL", "purge SOME"));
+        } else {
+            wanted.add("replay WAITING");
         }
         assertThat(outcomes.keySet()).as("seed=%d: outcomes seen", seed).containsAll(wanted);
     }

@@ -58,6 +58,10 @@ final class QueueModel {
     /** The stats hash, summed over partitions. */
     final Map<String, Long> stats = new TreeMap<>();
     boolean paused;
+    /** Leased key -> reason of a park that waits for its lease to end. */
+    final Map<String, String> parking = new TreeMap<>();
+    /** Leased key -> jobs replayed to its head that wait for its lease to end, head first. */
+    final Map<String, Deque<Long>> staged = new TreeMap<>();
 
     QueueModel(int maxAttempts, FailurePolicy policy, int fairnessJobs) {
         this.maxAttempts = maxAttempts;
@@ -108,6 +112,13 @@ final class QueueModel {
         count("acked", n);
         count("pending", -n);
         held.jobsRun += n;
+        if (hasAct(key)) {
+            boolean released = q.isEmpty() && !staged.containsKey(key);
+            leases.remove(key);
+            places.put(key, Place.READY);
+            settle(key);
+            return released ? "RELEASED" : "HANDED_OVER";
+        }
         if (q.isEmpty()) {
             leases.remove(key);
             places.remove(key);
@@ -127,17 +138,53 @@ final class QueueModel {
         leases.remove(key);
         count("failed", 1);
         int tries = attempts.merge(key, 1, Integer::sum);
+        String outcome;
         if (retryable && tries < maxAttempts) {
             places.put(key, longDelay ? Place.DELAYED : Place.READY);
             count("retried", 1);
-            return "RETRY";
+            outcome = "RETRY";
+        } else {
+            outcome = exhaust(key);
         }
-        return exhaust(key);
+        settle(key);
+        return outcome;
     }
 
     void release(String key) {
         leases.remove(key);
         places.put(key, Place.READY);
+        settle(key);
+    }
+
+    boolean hasAct(String key) {
+        return parking.containsKey(key) || staged.containsKey(key);
+    }
+
+    /**
+     * The key's lease just ended and it was placed as without an act: a waiting replay's jobs go
+     * to the front with fresh attempts, then a waiting park holds the key, and a replay makes it
+     * due now.
+     */
+    private void settle(String key) {
+        String park = parking.remove(key);
+        Deque<Long> replayed = staged.remove(key);
+        if (park == null && replayed == null) {
+            return;
+        }
+        Deque<Long> q = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+        if (replayed != null) {
+            replayed.reversed().forEach(q::addFirst);
+            attempts.remove(key);
+            count("pending", replayed.size());
+        }
+        if (q.isEmpty()) {
+            queues.remove(key);
+            places.remove(key);
+        } else if (park != null || places.get(key) == Place.PARKED) {
+            places.put(key, Place.PARKED);
+        } else {
+            places.put(key, Place.READY);
+        }
     }
 
     /**
@@ -159,6 +206,7 @@ final class QueueModel {
             } else {
                 places.put(key, Place.READY);
             }
+            settle(key);
         }
         return expired.size();
     }
@@ -190,18 +238,21 @@ final class QueueModel {
         if (places.get(key) == Place.PARKED) {
             return "ALREADY_PARKED";
         }
-        leases.remove(key);
+        if (places.get(key) == Place.LEASED) {
+            parking.putIfAbsent(key, "parked");
+            return "DEFERRED";
+        }
         places.put(key, Place.PARKED);
         return "OK";
     }
 
-    boolean unpark(String key) {
-        if (places.get(key) != Place.PARKED) {
-            return false;
+    String unpark(String key) {
+        if (places.get(key) == Place.PARKED) {
+            attempts.remove(key);
+            places.put(key, Place.READY);
+            return "OK";
         }
-        attempts.remove(key);
-        places.put(key, Place.READY);
-        return true;
+        return parking.remove(key) != null ? "CANCELLED" : "NOT_PARKED";
     }
 
     /** Dead jobs of {@code onlyKey} (null: all) back into their strands, in death order. */
@@ -215,27 +266,33 @@ final class QueueModel {
             return false;
         });
         long replayed = 0;
+        long pending = 0;
         for (var e : byKey.entrySet()) {
             String key = e.getKey();
+            List<Long> jobs = e.getValue();
+            replayed += jobs.size();
+            if (toHead && places.get(key) == Place.LEASED) {
+                Deque<Long> waiting = staged.computeIfAbsent(key, k -> new ArrayDeque<>());
+                jobs.reversed().forEach(waiting::addFirst);
+                continue;
+            }
+            pending += jobs.size();
             Deque<Long> q = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
             boolean wasEmpty = q.isEmpty();
-            List<Long> jobs = e.getValue();
             if (toHead) {
                 jobs.reversed().forEach(q::addFirst);
                 attempts.remove(key);
             } else {
                 jobs.forEach(q::addLast);
             }
-            replayed += jobs.size();
             Place place = places.get(key);
-            if (place != Place.PARKED && (wasEmpty || (toHead && place == Place.LEASED))) {
-                leases.remove(key);
+            if (place != Place.PARKED && wasEmpty) {
                 places.put(key, Place.READY);
             } else if (toHead && place == Place.DELAYED) {
                 places.put(key, Place.READY); // the retry delay was the old head's
             }
         }
-        count("pending", replayed);
+        count("pending", pending);
         count("replayed", replayed);
         return replayed;
     }

@@ -31,11 +31,14 @@ import redis.clients.jedis.resps.Tuple;
  * @param bells        partition -> tokens in the doorbell list
  * @param partitionsOf ordering key -> partitions where any structure named it
  * @param otherKeys    Redis keys under the namespace's hash tags that are not part of the layout
+ * @param deferred     leased key -> the operator act waiting for its lease to end
+ * @param staged       key -> job ids a replay to the head put aside until its lease ends (SCAN of {@code staged:*})
  */
 record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map<String, Double> leases,
         Map<String, String> owners, Map<String, String> attempts, Map<String, String> parked, List<String> dlqKeys,
         List<Long> dlqJobIds, Map<String, Long> stats, boolean paused, Map<Integer, Long> fences,
-        Map<Integer, Long> bells, Map<String, Set<Integer>> partitionsOf, Set<String> otherKeys) {
+        Map<Integer, Long> bells, Map<String, Set<Integer>> partitionsOf, Set<String> otherKeys,
+        Map<String, String> deferred, Map<String, List<Long>> staged) {
 
     long pendingCounter() {
         return stats.getOrDefault("pending", 0L);
@@ -47,7 +50,7 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
             r.partition(p);
         }
         return new RedisState(r.queues, r.ready, r.leases, r.owners, r.attempts, r.parked, r.dlqKeys, r.dlqJobIds,
-                r.stats, r.paused, r.fences, r.bells, r.partitionsOf, r.otherKeys);
+                r.stats, r.paused, r.fences, r.bells, r.partitionsOf, r.otherKeys, r.deferred, r.staged);
     }
 
     /** The id of a stored job; an {@link AssertionError} if the bytes are not a StoredJob with an id. */
@@ -65,7 +68,7 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
 
     private static final class Reader {
         private static final Set<String> FIXED = Set.of("ready", "leases", "owners", "fence", "attempts", "parked",
-                "dlq", "stats", "seq", "bell", "paused", "delayed", "schedules", "schedule-ticks");
+                "dlq", "stats", "seq", "bell", "paused", "delayed", "schedules", "schedule-ticks", "deferred");
 
         final UnifiedJedis redis;
         final Map<String, List<Long>> queues = new TreeMap<>();
@@ -81,6 +84,8 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
         final Map<Integer, Long> bells = new TreeMap<>();
         final Map<String, Set<Integer>> partitionsOf = new TreeMap<>();
         final Set<String> otherKeys = new TreeSet<>();
+        final Map<String, String> deferred = new TreeMap<>();
+        final Map<String, List<Long>> staged = new TreeMap<>();
         boolean paused;
 
         Reader(UnifiedJedis redis) {
@@ -99,6 +104,14 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
                     }
                     queues.put(key, ids);
                     seen(key, partition);
+                } else if (suffix.startsWith("staged:")) {
+                    String key = suffix.substring(7);
+                    List<Long> ids = new ArrayList<>();
+                    for (byte[] stored : redis.lrange(name.getBytes(UTF_8), 0, -1)) {
+                        ids.add(decodeId(stored, name));
+                    }
+                    staged.put(key, ids);
+                    seen(key, partition);
                 } else if (!FIXED.contains(suffix) && !suffix.startsWith("dedup:") && !suffix.matches("ids:\\d+")) {
                     otherKeys.add(name);
                 }
@@ -108,6 +121,7 @@ record RedisState(Map<String, List<Long>> queues, Map<String, Double> ready, Map
             collect(strings(redis.hgetAll(p.owners())), owners, partition);
             collect(strings(redis.hgetAll(p.attempts())), attempts, partition);
             collect(strings(redis.hgetAll(p.parked())), parked, partition);
+            collect(strings(redis.hgetAll(p.deferred())), deferred, partition);
             for (Object entry : redis.xrange(p.dlq(), "-".getBytes(UTF_8), "+".getBytes(UTF_8))) {
                 List<?> fields = (List<?>) ((List<?>) entry).get(1);
                 Map<String, byte[]> f = new HashMap<>();

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The ordering promise, checked apart from {@link QueueModel} so that it does not share the
  * model's mistakes: per key, the strand order is the submission order, except that a DLQ replay
- * moves the replayed jobs to the front (head) or the back (tail), in the order they died. Jobs
+ * moves the replayed jobs to the front (head) or the back (tail), in the order they died; a replay
+ * to the head of a key whose holder runs waits, and the jobs go to the front when the lease ends. Jobs
  * leave the strand only when acked or dead-lettered. Every batch a worker is handed must be the
  * next jobs of the strand that are not done: a claim's from the first, an ack's right after the
  * jobs the holder still has.
@@ -20,6 +21,7 @@ import java.util.Set;
 final class StrandOrder {
     private final Map<String, List<Long>> strands = new HashMap<>();
     private final Set<Long> done = new HashSet<>();
+    private final Map<String, List<Long>> waiting = new HashMap<>();
 
     void submitted(String key, long[] ids) {
         List<Long> strand = strands.computeIfAbsent(key, k -> new ArrayList<>());
@@ -38,6 +40,19 @@ final class StrandOrder {
         strand.removeAll(ids);
         strand.addAll(toHead ? 0 : strand.size(), ids);
         ids.forEach(done::remove);
+    }
+
+    /** Replayed to the head while the key's holder runs: they wait, a later replay in front of an earlier one. */
+    void waiting(String key, List<Long> ids) {
+        waiting.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, ids);
+    }
+
+    /** The key's lease ended: what waited goes to the front of the strand. */
+    void leaseEnded(String key) {
+        List<Long> ids = waiting.remove(key);
+        if (ids != null) {
+            replayed(key, ids, true);
+        }
     }
 
     /** The strand's jobs that are not done, in order. */

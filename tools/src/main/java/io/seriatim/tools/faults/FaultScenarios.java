@@ -1,6 +1,7 @@
 package io.seriatim.tools.faults;
 
 import io.seriatim.core.keys.PartitionKeys;
+import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.localredis.RedisCluster;
 import io.seriatim.localredis.RedisSentinelGroup;
 import io.seriatim.localredis.RedisServer;
@@ -26,7 +27,11 @@ final class FaultScenarios {
 
     static List<Scenario> all() {
         return List.of(
-                new Scenario("baseline", "no fault", UnaryOperator.identity(), FaultScenarios::none, false, Map.of(), true),
+                new Scenario("baseline", "no fault", UnaryOperator.identity(), FaultScenarios::none, false, Map.of(), true,
+                        true),
+                new Scenario("operator-acts", "every 20-120 ms a random park, unpark, DLQ replay (head or tail), pause or "
+                        + "resume under load; no two runs of a key may overlap", UnaryOperator.identity(),
+                        FaultScenarios::operatorActs, false, Map.of(), false, true),
                 new Scenario("kill-worker", "kill -9 a random worker every 3 s, restart it 0.5 s later",
                         UnaryOperator.identity(), FaultScenarios::killWorkers, false, Map.of(), true),
                 new Scenario("crash-before-ack", "every 3 s a random worker halts after a job's work, before its "
@@ -80,6 +85,52 @@ final class FaultScenarios {
 
     static void none(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
         Rig.sleep(phase.toMillis());
+    }
+
+    /**
+     * An operator (or a script of one) at work while keys run: each act must wait for a running
+     * holder. Every key parked is unparked and the namespace resumed before the phase ends, so
+     * the rig drains. The rig's namespace parks on failure, so its DLQ is empty and replays find
+     * nothing: the model test (core) runs replays against holders.
+     */
+    static void operatorActs(Rig rig, FaultLog log, Duration phase, java.util.Random random) {
+        KeyedQueue queue = rig.queue();
+        long end = System.nanoTime() + phase.toNanos();
+        java.util.Set<String> parked = new java.util.TreeSet<>();
+        boolean paused = false;
+        while (System.nanoTime() < end) {
+            Rig.sleep(20 + random.nextInt(100));
+            String key = "key-" + random.nextInt(rig.settings().keys());
+            long at = System.nanoTime();
+            String act;
+            switch (random.nextInt(8)) {
+                case 0, 1, 2 -> {
+                    act = "park (" + queue.park(key, "faults: operator-acts").status() + ")";
+                    parked.add(key);
+                }
+                case 3, 4 -> {
+                    act = "unpark (" + queue.unpark(key) + ")";
+                    parked.remove(key);
+                }
+                case 5 -> {
+                    boolean toHead = random.nextBoolean();
+                    queue.replayDead(key, toHead, 100);
+                    act = "dlq replay" + (toHead ? " --to-head" : "");
+                }
+                default -> {
+                    act = paused ? "resume" : "pause";
+                    if (paused) {
+                        queue.resume();
+                    } else {
+                        queue.pause();
+                    }
+                    paused = !paused;
+                }
+            }
+            log.record(act + " " + key, Target.REDIS, -1, at, System.nanoTime());
+        }
+        parked.forEach(queue::unpark);
+        queue.resume();
     }
 
     static void killWorkers(Rig rig, FaultLog log, Duration phase, java.util.Random random) throws InterruptedException {

@@ -97,15 +97,16 @@ public final class FaultsCommand implements Callable<Integer> {
     }
 
     static final String HEADER = "| scenario | held | attempted | acked | unknown (ran) | lost | held back | unexpected | "
-            + "order violations | stale runs | duplicates (mean / max) | faults | recovery max / bound ms |\n"
-            + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+            + "order violations | stale runs | key overlaps | duplicates (mean / max) | faults | recovery max / bound ms |\n"
+            + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
     private static String line(Outcome o) {
         Verdict v = o.verdict();
-        return String.format("| %s | %s | %,d | %,d | %,d (%,d) | %d | %d | %d | %d | %d | %.4f / %d | %d | %s |",
+        return String.format("| %s | %s | %,d | %,d | %,d (%,d) | %d | %d | %d | %d | %d | %d%s | %.4f / %d | %d | %s |",
                 o.scenario().name(), !o.ok() ? "**NO**: " + o.note() : o.note().startsWith("skipped") ? o.note() : "yes", v.submitted(), v.acknowledged(),
                 v.submitted() - v.acknowledged(), v.unknownRan(), v.lost(), v.heldBack(), v.unexpected(),
-                v.orderViolations(), v.staleRuns(), v.distinctJobsRun() == 0 ? 0.0 : (double) v.duplicateRuns() / v.distinctJobsRun(),
+                v.orderViolations(), v.staleRuns(), v.keyOverlaps(), o.scenario().overlapFree() ? "" : " (not judged)",
+                v.distinctJobsRun() == 0 ? 0.0 : (double) v.duplicateRuns() / v.distinctJobsRun(),
                 v.maxRunsOfAJob(), o.faults(), o.recoveryMaxMs() < 0 ? "-" : o.recoveryMaxMs() + " / " + o.boundMs());
     }
 
@@ -155,6 +156,9 @@ public final class FaultsCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         if (!v.orderHeld()) {
             problems.add("order broken");
+        }
+        if (scenario.overlapFree() && v.keyOverlaps() > 0) {
+            problems.add(v.keyOverlaps() + " runs of a key beside another");
         }
         if (v.lost() > 0 && !scenario.lossAllowed()) {
             problems.add(v.lost() + " lost");

@@ -15,7 +15,15 @@ import java.util.function.UnaryOperator;
  * @param keysHeld        keys the scenario holds back on purpose (a poison job parks its key), each
  *                        with the first of its jobs that may stay unrun
  * @param bounded         recovery from each fault must be within the rig's recovery bound
+ * @param overlapFree     no two runs of one key may overlap in time: no fault of the scenario
+ *                        freezes a holder past its lease (SIGSTOP, a cut link, a stalled Redis)
  */
 record Scenario(String name, String what, UnaryOperator<RigSettings> shape, FaultPlan plan, boolean lossAllowed,
-        Map<String, Long> keysHeld, boolean bounded) {
+        Map<String, Long> keysHeld, boolean bounded, boolean overlapFree) {
+
+    /** A scenario whose faults may freeze a holder past its lease: overlaps are reported, not judged. */
+    Scenario(String name, String what, UnaryOperator<RigSettings> shape, FaultPlan plan, boolean lossAllowed,
+            Map<String, Long> keysHeld, boolean bounded) {
+        this(name, what, shape, plan, lossAllowed, keysHeld, bounded, false);
+    }
 }

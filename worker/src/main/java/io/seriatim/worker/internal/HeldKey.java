@@ -14,6 +14,7 @@ final class HeldKey {
     private volatile long trustedUntilNanos;
     private volatile boolean lost;
     private volatile boolean stopping;
+    private volatile boolean ending;
     private final long marginNanos;
 
     HeldKey(Lease lease, long requestSentNanos, long leaseNanos) {
@@ -33,6 +34,25 @@ final class HeldKey {
     void extended(Lease newLease, long requestSentNanos, long leaseNanos) {
         lease = newLease;
         trustedUntilNanos = Math.max(trustedUntilNanos, requestSentNanos + leaseNanos - marginNanos);
+    }
+
+    /**
+     * The strand sends a call that may end the lease itself (ack, fail, release). Until an ack
+     * answers CONTINUE, a renewal answered STALE may be that call's doing, not a lost lease: a
+     * renewal sent before the call and applied after it finds the key released normally.
+     */
+    void ending() {
+        ending = true;
+    }
+
+    /** The ack answered CONTINUE: the lease goes on, and a STALE renewal means it was lost. */
+    void continued() {
+        ending = false;
+    }
+
+    /** True while a call of the strand that may end the lease is out or has ended it. */
+    boolean isEnding() {
+        return ending;
     }
 
     /** Redis said the lease is gone (STALE): stop before the next job. */

@@ -81,8 +81,14 @@ final class LeaseRenewer implements Runnable {
             byKey.get(l.key()).extended(l, sent, leaseTime.toNanos());
         }
         for (Lease l : renewal.stale()) {
-            // Also reached by a strand that ended meanwhile: marking it lost is harmless.
-            byKey.get(l.key()).lost();
+            HeldKey held = byKey.get(l.key());
+            held.lost(); // harmless for a strand that ended meanwhile
+            if (held.isEnding()) {
+                // Its strand's own ack, fail or release ended the lease before this renewal
+                // applied: a normal end, not a lost lease. (Had the call continued the lease,
+                // the renewal, applied before or after it, would have found the lease held.)
+                continue;
+            }
             metrics.stale.mark();
             log.info("key {} lost its lease (fence {}): stopping it", l.key(), l.fence());
         }

@@ -175,6 +175,7 @@ final class StrandRunner implements Runnable {
         Duration delay = settings.backoff().delay(job.attempt());
         String error = describe(failure.error());
         log.debug("job {} of key {} failed (attempt {}): {}", job.id(), job.key(), job.attempt(), error);
+        this.held.ending();
         FailResult r = call(() -> withPermit(() -> queue.fail(this.held.lease(), job.id(), error, failure.retryable(), delay)));
         if (r == null) {
             return;
@@ -202,6 +203,7 @@ final class StrandRunner implements Runnable {
             }
         }
         if (!this.held.isLost()) {
+            this.held.ending();
             call(() -> withPermit(() -> queue.release(this.held.lease())));
         }
     }
@@ -210,13 +212,17 @@ final class StrandRunner implements Runnable {
     private AckResult ack(List<Long> ids, int batch, int skip) {
         long sent = System.nanoTime();
         AckRequest request = new AckRequest(held.lease(), ids, batch, skip);
+        held.ending();
         AckResult r = call(() -> acks.ack(request));
         if (r == null) {
             return null;
         }
         switch (r.status()) {
-            case CONTINUE -> held.extended(held.lease().withDeadline(r.deadlineMs()), sent, settings.leaseTime().toNanos());
-            case RELEASED, YIELDED -> { }
+            case CONTINUE -> {
+                held.extended(held.lease().withDeadline(r.deadlineMs()), sent, settings.leaseTime().toNanos());
+                held.continued();
+            }
+            case RELEASED, YIELDED, HANDED_OVER -> { } // the lease ended: an operator act may have taken the key
             default -> dropped(r.status());
         }
         return r;

@@ -143,12 +143,18 @@ local function be64(n)
 end
 
 -- Appends stored jobs to a key's list and makes the key ready if it was idle (the enqueue rule:
--- the list was empty exactly when the key was in none of ready / leases / parked).
+-- the list was empty exactly when the key was in none of ready / leases / parked), or if its
+-- bookkeeping was damaged and left it stranded: jobs, but in none of them. Returns true for a
+-- stranded key (mended: the caller counts it). The caller guards leases and parked too.
 local function append_jobs(prefix, key, jobs, now)
   local length = redis.call('RPUSH', prefix .. 'q:' .. key, unpack(jobs))
-  if length == #jobs then
+  local stranded = length > #jobs and not redis.call('ZSCORE', prefix .. 'ready', key)
+    and not redis.call('ZSCORE', prefix .. 'leases', key) and redis.call('HEXISTS', prefix .. 'parked', key) == 0
+  if length == #jobs or stranded then
     redis.call('ZADD', prefix .. 'ready', now, key)
     ring(prefix .. 'bell')
   end
   redis.call('HINCRBY', prefix .. 'stats', 'pending', #jobs)
+  if stranded then redis.call('HINCRBY', prefix .. 'stats', 'repaired', 1) end
+  return stranded
 end
