@@ -156,13 +156,7 @@ if callDedup then
   redis.call('SET', callDedup, value, 'PX', dedupTtl)
 end
 if #hadJobs > 0 then
-  local r, l, p = {}, {}, hmget_all(parked, hadJobs)
-  for j = 1, #hadJobs, UNPACK_STEP do
-    local last = math.min(j + UNPACK_STEP - 1, #hadJobs)
-    local rs = redis.call('ZMSCORE', ready, unpack(hadJobs, j, last))
-    local ls = redis.call('ZMSCORE', leases, unpack(hadJobs, j, last))
-    for k = 1, #rs do r[j + k - 1], l[j + k - 1] = rs[k], ls[k] end
-  end
+  local r, l, p = zmscore_all(ready, hadJobs), zmscore_all(leases, hadJobs), hmget_all(parked, hadJobs)
   local stranded = 0
   for j, key in ipairs(hadJobs) do
     if not r[j] and not l[j] and not p[j] then

@@ -47,15 +47,7 @@ end
 guard_slot(lists)
 
 -- One command per structure for the whole batch, one EXISTS per key.
-local function zmscore_all(zset)
-  local out = {}
-  for i = 1, #keys, UNPACK_STEP do
-    local part = redis.call('ZMSCORE', zset, unpack(keys, i, math.min(i + UNPACK_STEP - 1, #keys)))
-    for j = 1, #part do out[#out + 1] = part[j] end
-  end
-  return out
-end
-local r, l = zmscore_all(ready), zmscore_all(leases)
+local r, l = zmscore_all(ready, keys), zmscore_all(leases, keys)
 local p, o = hmget_all(parked, keys), hmget_all(owners, keys)
 local a, d = hmget_all(attempts, keys), hmget_all(deferred, keys)
 

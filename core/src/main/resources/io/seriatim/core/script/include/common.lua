@@ -26,15 +26,19 @@ local function call_spread(command, key, args)
   end
 end
 
--- HMGET of all `fields`: the values in order, false where a field is absent.
-local function hmget_all(hash, fields)
+-- A multi-member read (HMGET, ZMSCORE) of all `members` in UNPACK_STEP chunks: the values in
+-- order, false where a member is absent.
+local function read_all(command, key, members)
   local out = {}
-  for i = 1, #fields, UNPACK_STEP do
-    local part = redis.call('HMGET', hash, unpack(fields, i, math.min(i + UNPACK_STEP - 1, #fields)))
+  for i = 1, #members, UNPACK_STEP do
+    local part = redis.call(command, key, unpack(members, i, math.min(i + UNPACK_STEP - 1, #members)))
     for j = 1, #part do out[#out + 1] = part[j] end
   end
   return out
 end
+
+local function hmget_all(hash, fields) return read_all('HMGET', hash, fields) end
+local function zmscore_all(zset, members) return read_all('ZMSCORE', zset, members) end
 
 -- Redis Cluster moves a slot's keys one at a time while it reshards. A script's command on a key
 -- it did not declare (queue lists, dedup keys: built from the prefix) then fails where the script
