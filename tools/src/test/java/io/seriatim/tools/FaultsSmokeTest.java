@@ -18,4 +18,12 @@ class FaultsSmokeTest {
                 "| cluster-kill-master |", "| cluster-kill-master-nowait |", "| cluster-reshard |", "| cluster-frozen-replica |", "| sentinel-failover |");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
+
+    /** The soak's whole path (one rig, a drawn fault, memory samples, the bucketed check) in 20 seconds. */
+    @Test
+    void shortSoakHolds() {
+        ToolsCommandTest.Run r = ToolsCommandTest.run("faults", "--soak", "20s", "--rate", "500", "--seed", "7");
+        assertThat(r.out()).contains("| held |", "| fault | times |", "| memory series |");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    }
 }

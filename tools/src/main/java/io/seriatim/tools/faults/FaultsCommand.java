@@ -35,8 +35,13 @@ public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "length of each fault phase (default ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "jobs per second submitted (default ${DEFAULT-VALUE})")
-    int rate;
+    @Option(names = "--rate", description = "jobs per second submitted (default 2000; 10000 with --soak)")
+    Integer rate;
+
+    @Option(names = "--soak", paramLabel = "DURATION", description = {"instead of the scenarios, one rig for DURATION "
+            + "(e.g. 1h) at --rate with a fault every minute drawn from the matrix; reports loss, order and the memory "
+            + "slope of every process and of Redis"})
+    Duration soak;
 
     @Option(names = "--quick", description = "6-second phases at 1000 jobs/s: the short version CI runs")
     boolean quick;
@@ -58,8 +63,9 @@ public final class FaultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 1 || rate < 1) {
-            throw new IllegalArgumentException("--seconds and --rate must be >= 1, got " + seconds + " and " + rate);
+        int jobsPerSecond = rate != null ? rate : soak != null ? 10_000 : 2000;
+        if (seconds < 1 || jobsPerSecond < 1) {
+            throw new IllegalArgumentException("--seconds and --rate must be >= 1, got " + seconds + " and " + jobsPerSecond);
         }
         if (only != null) {
             List<String> known = FaultScenarios.all().stream().map(Scenario::name).toList();
@@ -71,10 +77,13 @@ public final class FaultsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long s = seed != null ? seed : new Random().nextLong();
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("seriatim-faults-");
+        if (soak != null) {
+            return soak(out, s, root, jobsPerSecond);
+        }
         out.printf("fault suite: seed %d, histories in %s%n", s, root);
         out.flush();
         RigSettings base = new RigSettings(List.of(), 3, 1, List.of(), Duration.ofSeconds(2), Duration.ofMillis(250), 100,
-                quick ? 1000 : rate, Duration.ofSeconds(quick ? 6 : seconds), 1, 3, false, RigSettings.Topology.STANDALONE, List.of());
+                quick ? 1000 : jobsPerSecond, Duration.ofSeconds(quick ? 6 : seconds), 1, 3, false, RigSettings.Topology.STANDALONE, List.of());
         List<Outcome> outcomes = new ArrayList<>();
         Random random = new Random(s);
         for (Scenario scenario : FaultScenarios.all()) {
@@ -90,10 +99,35 @@ public final class FaultsCommand implements Callable<Integer> {
         }
         if (write != null) {
             Files.writeString(write, "Measured " + LocalDate.now(java.time.ZoneId.systemDefault()) + " with `./seriatim faults" + (quick ? " --quick" : " --seconds "
-                    + seconds + " --rate " + rate) + " --seed " + s + "` on " + Runtime.getRuntime().availableProcessors()
+                    + seconds + " --rate " + jobsPerSecond) + " --seed " + s + "` on " + Runtime.getRuntime().availableProcessors()
                     + " cores.\n\n" + HEADER + String.join("\n", outcomes.stream().map(FaultsCommand::line).toList()) + "\n");
         }
         return outcomes.stream().allMatch(Outcome::ok) ? 0 : 1;
+    }
+
+    private int soak(PrintWriter out, long seed, Path root, int jobsPerSecond) throws Exception {
+        if (only != null || quick) {
+            throw new IllegalArgumentException("--soak runs the whole matrix on one rig: drop --scenario and --quick");
+        }
+        out.printf("fault suite soak: seed %d, histories in %s%n", seed, root);
+        out.flush();
+        Soak run = new Soak(soak, jobsPerSecond, out);
+        Soak.Outcome o = run.run(root, new Random(seed));
+        String report = run.report(o, seed, "./seriatim faults --soak " + soak.toString().substring(2).toLowerCase(
+                java.util.Locale.ROOT) + " --rate " + jobsPerSecond);
+        out.println(report);
+        out.flush();
+        if (write != null) {
+            Files.writeString(write, report + "\n");
+        }
+        if (o.held() && dir == null) {
+            // An hour's history is about 10 GB: not left behind in /tmp unless asked for (--dir) or needed.
+            try (var tree = Files.walk(root)) {
+                tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            out.println("histories removed (the soak held; --dir keeps them)");
+        }
+        return o.held() ? 0 : 1;
     }
 
     static final String HEADER = "| scenario | held | attempted | acked | unknown (ran) | lost | held back | unexpected | "

@@ -251,6 +251,22 @@ final class Rig implements AutoCloseable {
         return gateway.pid();
     }
 
+    /** Every child process now, by role (gateway, worker-1, sweeper-1, producer), for the soak's memory samples. */
+    Map<String, Process> processes() {
+        Map<String, Process> out = new java.util.LinkedHashMap<>();
+        out.put("gateway", gateway);
+        for (int i = 0; i < workers.size(); i++) {
+            out.put("worker-" + (i + 1), workers.get(i));
+        }
+        for (int i = 0; i < sweepers.size(); i++) {
+            out.put("sweeper-" + (i + 1), sweepers.get(i));
+        }
+        if (producer != null) {
+            out.put("producer", producer);
+        }
+        return out;
+    }
+
     /** Sends a signal (STOP, CONT, ...) to a child process. */
     static void signal(long pid, String name) {
         try {
