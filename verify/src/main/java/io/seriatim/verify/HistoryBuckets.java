@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Checks a history too large to hold in memory at once (a soak writes tens of millions of
@@ -37,28 +41,58 @@ public final class HistoryBuckets {
             Files.createDirectories(work);
             List<Path> producedParts = split(produced, work, "produced-", buckets);
             List<Path> consumedParts = split(consumed, work, "consumed-", buckets);
+            // Buckets are checked on every core at once: apart, they share nothing.
+            List<Future<Result>> parts = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+            try {
+                for (int b = 0; b < buckets; b++) {
+                    Path p = producedParts.get(b);
+                    Path c = consumedParts.get(b);
+                    parts.add(pool.submit(() -> checkOne(p, c, faults)));
+                }
+            } finally {
+                pool.shutdown();
+            }
             Verdict total = null;
             List<Long> recoveries = new ArrayList<>();
-            for (int b = 0; b < buckets; b++) {
-                List<Submitted> submitted = HistoryFiles.submitted(List.of(producedParts.get(b)));
-                List<Run> runs = HistoryFiles.runs(List.of(consumedParts.get(b)));
-                Verdict v = new HistoryChecker().check(submitted, runs);
-                total = total == null ? v : add(total, v);
-                List<Long> part = RecoveryTimes.perFault(faults, submitted, runs);
-                for (int f = 0; f < faults.size(); f++) {
-                    long r = part.get(f);
-                    if (b == 0) {
+            for (Future<Result> f : parts) {
+                Result part = join(f);
+                total = total == null ? part.verdict() : add(total, part.verdict());
+                for (int i = 0; i < faults.size(); i++) {
+                    long r = part.recoveries().get(i);
+                    if (recoveries.size() <= i) {
                         recoveries.add(r);
                     } else {
-                        recoveries.set(f, combine(faults.get(f).target(), recoveries.get(f), r));
+                        recoveries.set(i, combine(faults.get(i).target(), recoveries.get(i), r));
                     }
                 }
-                Files.delete(producedParts.get(b));
-                Files.delete(consumedParts.get(b));
             }
             return new Result(total, List.copyOf(recoveries));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot split the history into " + work, e);
+        }
+    }
+
+    private static Result checkOne(Path produced, Path consumed, List<FaultEvent> faults) throws IOException {
+        List<Submitted> submitted = HistoryFiles.submitted(List.of(produced));
+        List<Run> runs = HistoryFiles.runs(List.of(consumed));
+        Result r = new Result(new HistoryChecker().check(submitted, runs), RecoveryTimes.perFault(faults, submitted, runs));
+        Files.delete(produced);
+        Files.delete(consumed);
+        return r;
+    }
+
+    private static Result join(Future<Result> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the history", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("checking a bucket of the history failed: " + e.getCause(), e.getCause());
         }
     }
 
