@@ -53,14 +53,14 @@ final class WorkerCommand implements Callable<Integer> {
         UnifiedJedis probe;
         try {
             probe = options.redis.connect(); // after the start: a Cluster client connects as it is made
+            MetricsOption.serveHealth(endpoint, RedisHealth.of(probe));
+            spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
+                    + options.concurrency + "), Redis " + options.redis.shown());
+            spec.commandLine().getOut().flush();
         } catch (RuntimeException e) {
-            worker.close(); // gives back what it took rather than leaving it to expire
+            worker.close(); // releases the keys it holds: a release is not an attempt, an expiry is
             throw e;
         }
-        MetricsOption.serveHealth(endpoint, RedisHealth.of(probe));
-        spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
-                + options.concurrency + "), Redis " + options.redis.shown());
-        spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {
             worker.close();
             if (endpoint != null) {
