@@ -46,4 +46,11 @@ final class MetricsOption {
             endpoint.healthFrom(health);
         }
     }
+
+    /** Closes a bound endpoint (or none): for a start that failed after {@link #bind}. */
+    static void close(MetricsEndpoint endpoint) {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
 }

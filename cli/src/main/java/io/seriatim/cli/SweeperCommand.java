@@ -38,12 +38,19 @@ final class SweeperCommand implements Callable<Integer> {
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut()); // before the first tick
-        Sweeper sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
+        Sweeper sweeper;
+        try {
+            sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
+        } catch (RuntimeException e) {
+            MetricsOption.close(endpoint); // the port is free again for the next start
+            throw e;
+        }
         UnifiedJedis probe;
         try {
             probe = redis.connect(); // after the start: a Cluster client connects as it is made
         } catch (RuntimeException e) {
             sweeper.close();
+            MetricsOption.close(endpoint);
             throw e;
         }
         MetricsOption.serveHealth(endpoint, RedisHealth.of(probe));

@@ -49,7 +49,13 @@ final class WorkerCommand implements Callable<Integer> {
         // worker that failed after it claimed would leave its leases to expire (issue 17, part 4).
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
-        Worker worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
+        Worker worker;
+        try {
+            worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
+        } catch (RuntimeException e) {
+            MetricsOption.close(endpoint); // the port is free again for the next start
+            throw e;
+        }
         UnifiedJedis probe;
         try {
             probe = options.redis.connect(); // after the start: a Cluster client connects as it is made
@@ -59,6 +65,7 @@ final class WorkerCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } catch (RuntimeException e) {
             worker.close(); // releases the keys it holds: a release is not an attempt, an expiry is
+            MetricsOption.close(endpoint);
             throw e;
         }
         Await.untilShutdown(() -> {
