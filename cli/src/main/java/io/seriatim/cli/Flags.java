@@ -32,6 +32,17 @@ final class Flags {
      * reported at once instead of after Redis comes back.
      */
     static void listenable(String portFlag, String host, int port) {
+        InetSocketAddress address = port(portFlag, host, port);
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw cannotListen(portFlag, host, port, e);
+        }
+    }
+
+    /** Fails unless {@code port} is a port number and {@code host} resolves; returns the address. */
+    static InetSocketAddress port(String portFlag, String host, int port) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException(portFlag + " must be in [0, 65535], got " + port);
         }
@@ -39,15 +50,17 @@ final class Flags {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": unknown host " + host);
         }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(address);
-        } catch (BindException e) {
-            boolean inUse = e.getMessage() != null && e.getMessage().contains("in use");
-            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): "
+        return address;
+    }
+
+    /** The one line for a failed bind of {@code host:port}, naming the flag. */
+    static IllegalArgumentException cannotListen(String portFlag, String host, int port, Throwable e) {
+        String message = e == null ? "unknown reason" : e.getMessage();
+        if (e instanceof BindException) {
+            boolean inUse = message != null && message.contains("in use");
+            return new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + message + "): "
                     + (inUse ? "stop what listens there or choose another " + portFlag : "is " + host + " an address of this machine?"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
+        return new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + message);
     }
 }

@@ -85,12 +85,21 @@ final class GatewayCommand implements Callable<Integer> {
                 .maxPartialFrameBytes(maxPartialFrameBytes).idleTimeout(idleTimeout)
                 .waitReplicas(waitReplicas, waitTimeout).tls(tlsCert, tlsKey)
                 .namespaces(namespaces.stream().map(namespaceSettings::stated).toList()).build();
+        // The listen port is probed, not held: the gateway does not listen until Redis answers (a
+        // client's connection is refused meanwhile), and GatewayServer.start binds it before it
+        // accepts anything, so losing it in between exits 2 having accepted no job.
         Flags.listenable("--port", host, port);
-        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        GatewayServer gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
+        MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
+        GatewayServer gateway;
+        try {
+            gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
+        } catch (RuntimeException e) {
+            MetricsOption.close(endpoint); // the port is free again for the next start
+            throw e;
+        }
         // The gateway's own health: its event loops and its Redis, not only a Redis of ours.
-        MetricsEndpoint endpoint = metrics.start(registry, gateway::health, spec.commandLine().getOut());
+        MetricsOption.serveHealth(endpoint, gateway::health);
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")
                 + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();

@@ -2,6 +2,8 @@ package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import io.seriatim.cli.ops.MetricsEndpoint;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -14,22 +16,41 @@ final class MetricsOption {
     @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "address for the metrics port (default ${DEFAULT-VALUE})")
     String host;
 
-    /** Fails, naming the flag, if the endpoint could not listen where it was asked to. */
-    void checkListenable() {
-        if (port != -1) {
-            Flags.atLeast("--metrics-port", port, -1);
-            Flags.listenable("--metrics-port", host, port);
-        }
-    }
-
-    /** Starts the endpoint when a port was given; null otherwise. The caller closes it. */
-    MetricsEndpoint start(MetricRegistry registry, Supplier<String> health, java.io.PrintWriter out) {
-        if (port < 0) {
+    /**
+     * Binds the endpoint for real when a port was given (null otherwise; the caller closes it),
+     * failing with one line naming the flag if it cannot listen there. A long-running command
+     * calls this before it connects to Redis or takes any work, and later hands the bound
+     * endpoint its health check ({@link MetricsEndpoint#healthFrom}): no probe and rebind, so no
+     * window in which the port can be lost after work was taken.
+     */
+    MetricsEndpoint bind(MetricRegistry registry, PrintWriter out) {
+        if (port == -1) {
             return null;
         }
-        MetricsEndpoint endpoint = MetricsEndpoint.start(registry, host, port, health);
+        Flags.atLeast("--metrics-port", port, -1);
+        Flags.port("--metrics-port", host, port);
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = MetricsEndpoint.bind(registry, host, port);
+        } catch (UncheckedIOException e) {
+            throw Flags.cannotListen("--metrics-port", host, port, e.getCause());
+        }
         out.println("metrics on http://" + host + ":" + endpoint.port() + "/metrics, health on /health");
         out.flush();
         return endpoint;
+    }
+
+    /** Hands a bound endpoint (or none) the process's health check, once its work has started. */
+    static void serveHealth(MetricsEndpoint endpoint, Supplier<String> health) {
+        if (endpoint != null) {
+            endpoint.healthFrom(health);
+        }
+    }
+
+    /** Closes a bound endpoint (or none): for a start that failed after {@link #bind}. */
+    static void close(MetricsEndpoint endpoint) {
+        if (endpoint != null) {
+            endpoint.close();
+        }
     }
 }

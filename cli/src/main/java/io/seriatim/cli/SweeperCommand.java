@@ -36,11 +36,24 @@ final class SweeperCommand implements Callable<Integer> {
     public Integer call() {
         List<StatedSettings> ns = namespaces.stream().map(namespaceSettings::stated).toList();
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
-        metrics.checkListenable();
         MetricRegistry registry = new MetricRegistry();
-        Sweeper sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
-        UnifiedJedis probe = redis.connect();
-        MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
+        MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut()); // before the first tick
+        Sweeper sweeper;
+        try {
+            sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
+        } catch (RuntimeException e) {
+            MetricsOption.close(endpoint); // the port is free again for the next start
+            throw e;
+        }
+        UnifiedJedis probe;
+        try {
+            probe = redis.connect(); // after the start: a Cluster client connects as it is made
+        } catch (RuntimeException e) {
+            sweeper.close();
+            MetricsOption.close(endpoint);
+            throw e;
+        }
+        MetricsOption.serveHealth(endpoint, RedisHealth.of(probe));
         spec.commandLine().getOut().println("sweeper serving " + namespaces + " every " + interval + ", Redis " + redis.shown());
         spec.commandLine().getOut().flush();
         Await.untilShutdown(() -> {

@@ -45,14 +45,29 @@ final class WorkerCommand implements Callable<Integer> {
                         job.attempt(), job.payload().length)
                 : load(handlerClass, classpath);
         WorkerSettings settings = options.build();
-        metrics.checkListenable();
+        // Everything that can be checked or bound without Redis comes before the first claim: a
+        // worker that failed after it claimed would leave its leases to expire (issue 17, part 4).
         MetricRegistry registry = new MetricRegistry();
-        Worker worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
-        UnifiedJedis probe = options.redis.connect();
-        MetricsEndpoint endpoint = metrics.start(registry, RedisHealth.of(probe), spec.commandLine().getOut());
-        spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
-                + options.concurrency + "), Redis " + options.redis.shown());
-        spec.commandLine().getOut().flush();
+        MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
+        Worker worker;
+        try {
+            worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
+        } catch (RuntimeException e) {
+            MetricsOption.close(endpoint); // the port is free again for the next start
+            throw e;
+        }
+        UnifiedJedis probe;
+        try {
+            probe = options.redis.connect(); // after the start: a Cluster client connects as it is made
+            MetricsOption.serveHealth(endpoint, RedisHealth.of(probe));
+            spec.commandLine().getOut().println("worker serving namespace " + options.namespace + " (concurrency "
+                    + options.concurrency + "), Redis " + options.redis.shown());
+            spec.commandLine().getOut().flush();
+        } catch (RuntimeException e) {
+            worker.close(); // releases the keys it holds: a release is not an attempt, an expiry is
+            MetricsOption.close(endpoint);
+            throw e;
+        }
         Await.untilShutdown(() -> {
             worker.close();
             if (endpoint != null) {

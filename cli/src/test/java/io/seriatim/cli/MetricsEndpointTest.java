@@ -33,4 +33,18 @@ class MetricsEndpointTest {
             assertThat(sick.body()).contains("Redis unreachable");
         }
     }
+
+    @Test
+    void aBoundEndpointSaysStartingUntilItIsHandedItsHealthCheck() throws Exception {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.bind(new MetricRegistry(), "127.0.0.1", 0);
+                HttpClient http = HttpClient.newHttpClient()) {
+            URI health = URI.create("http://127.0.0.1:" + endpoint.port() + "/health");
+            HttpResponse<String> starting = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(starting.statusCode()).isEqualTo(503);
+            assertThat(starting.body()).isEqualTo(MetricsEndpoint.STARTING + "\n");
+            endpoint.healthFrom(() -> null);
+            assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+        }
+    }
 }

@@ -23,12 +23,20 @@ import java.util.function.Supplier;
  * check on {@code /health} (200 "ok" or 503 with the reason), and over JMX (domain
  * {@code seriatim}).
  *
+ * <p>A process binds it first, before it connects to Redis or takes any work ({@link #bind}), so
+ * that a port it cannot have fails the start while nothing has been claimed; until the process
+ * hands it its real check ({@link #healthFrom}), {@code /health} answers 503 "starting".
+ *
  * <p>Owns its HTTP server and the one thread that answers requests; {@link #close()} stops both.
  */
 public final class MetricsEndpoint implements AutoCloseable {
+    /** What /health says before the process has started its work. */
+    public static final String STARTING = "starting: not serving yet (waiting for Redis)";
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final JmxReporter jmx;
+    private volatile Supplier<String> health = () -> STARTING;
 
     private MetricsEndpoint(HttpServer server, ExecutorService executor, JmxReporter jmx) {
         this.server = server;
@@ -37,11 +45,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Starts serving on {@code host:port} (port 0 picks a free one).
+     * Binds {@code host:port} (port 0 picks a free one) and serves at once, {@code /health}
+     * answering 503 {@link #STARTING} until {@link #healthFrom} is called.
      *
-     * @param health returns null when healthy, else why not
+     * @throws java.io.UncheckedIOException if it cannot listen there (its cause a {@code BindException} when the port is in use)
      */
-    public static MetricsEndpoint start(MetricRegistry metrics, String host, int port, Supplier<String> health) {
+    public static MetricsEndpoint bind(MetricRegistry metrics, String host, int port) {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -56,26 +65,44 @@ public final class MetricsEndpoint implements AutoCloseable {
             writer.write(body, prometheus.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
             respond(exchange, 200, writer.getContentType(), body.toByteArray());
         });
-        server.createContext("/health", exchange -> {
-            String problem;
-            try {
-                problem = health.get();
-            } catch (RuntimeException e) {
-                problem = e.toString();
-            }
-            byte[] body = (problem == null ? "ok\n" : problem + "\n").getBytes(StandardCharsets.UTF_8);
-            respond(exchange, problem == null ? 200 : 503, "text/plain; charset=utf-8", body);
-        });
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "seriatim-metrics-http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.start();
         JmxReporter jmx = JmxReporter.forRegistry(metrics).inDomain("seriatim").build();
+        MetricsEndpoint endpoint = new MetricsEndpoint(server, executor, jmx);
+        server.createContext("/health", endpoint::answerHealth);
+        server.start();
         jmx.start();
-        return new MetricsEndpoint(server, executor, jmx);
+        return endpoint;
+    }
+
+    /** {@link #bind} and {@link #healthFrom} at once. */
+    public static MetricsEndpoint start(MetricRegistry metrics, String host, int port, Supplier<String> health) {
+        MetricsEndpoint endpoint = bind(metrics, host, port);
+        endpoint.healthFrom(health);
+        return endpoint;
+    }
+
+    /**
+     * From now on {@code /health} asks {@code check}: null when healthy, else why not. Called by
+     * the process once its work has started.
+     */
+    public void healthFrom(Supplier<String> check) {
+        this.health = check;
+    }
+
+    private void answerHealth(HttpExchange exchange) throws IOException {
+        String problem;
+        try {
+            problem = health.get();
+        } catch (RuntimeException e) {
+            problem = e.toString();
+        }
+        byte[] body = (problem == null ? "ok\n" : problem + "\n").getBytes(StandardCharsets.UTF_8);
+        respond(exchange, problem == null ? 200 : 503, "text/plain; charset=utf-8", body);
     }
 
     public int port() {
