@@ -46,7 +46,7 @@ final class WorkerCommand implements Callable<Integer> {
                 : load(handlerClass, classpath);
         WorkerSettings settings = options.build();
         // Everything that can be checked or bound without Redis comes before the first claim: a
-        // worker that failed after it claimed would leave its leases to expire (issue 17, part 4).
+        // worker that failed after it claimed would leave its leases to expire, each an attempt.
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
         Worker worker;

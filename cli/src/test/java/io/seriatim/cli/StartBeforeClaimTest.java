@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Issue 17, part 4: a process that cannot start fails before it takes work. The real
+ * A process that cannot start fails before it takes work. The real
  * {@code seriatim worker}, as its own process, against a Redis holding ready keys, with a metrics
  * port it cannot have: it exits 2 with one line, and Redis shows that no lease was ever granted
  * (no fence handed out, no lease, no attempt).

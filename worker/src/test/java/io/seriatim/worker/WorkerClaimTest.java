@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker claims only what it starts at once (issue 17, part 4): no key it holds waits in the
+ * The worker claims only what it starts at once: no key it holds waits in the
  * worker for a slot, so a lease that expires was held by a worker that had started its head job,
  * unless the process died between the claim's answer and the handler's call.
  */
