@@ -78,6 +78,9 @@ final class Errors {
         } else if (usage != null) {
             err.println("seriatim: " + usage);
             code = ExitCode.USAGE;
+        } else if (e instanceof OutOfMemoryError) {
+            err.println("seriatim: out of memory (" + e.getMessage() + "): give the JVM more with SERIATIM_JAVA_OPTS=-Xmx...");
+            code = ExitCode.FAILED;
         } else {
             err.println("seriatim: unexpected error, a bug in seriatim; please report it with the trace below: " + e);
             e.printStackTrace(err);

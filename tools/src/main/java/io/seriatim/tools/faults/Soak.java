@@ -34,7 +34,7 @@ final class Soak {
     /** Faults per period. */
     static final Duration PERIOD = Duration.ofMinutes(1);
     private static final int KEYS = 1000;
-    private static final int BUCKETS = 64;
+    private static final int BUCKETS = 128;
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
     private static final Duration WARM_UP = Duration.ofMinutes(3);
     private static final Duration MIN_TREND = Duration.ofMinutes(10);
