@@ -1,10 +1,10 @@
 package io.seriatim.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.seriatim.core.queue.DeadJob;
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.Replayed;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,22 +23,29 @@ final class DlqCommand {
         String key;
 
         @Override
-        int run(KeyedQueue queue, PrintWriter out) {
-            int shown = 0;
+        Answer run(KeyedQueue queue) {
+            Answer a = new Answer();
+            JsonArray jobs = new JsonArray();
             for (int p = 0; p < queue.partitionCount(); p++) {
                 for (DeadJob d : queue.deadJobs(p, null, Flags.atLeast("--limit", limit, 1))) {
                     if (key != null && !key.equals(d.job().key())) {
                         continue;
                     }
-                    String preview = new String(d.job().payload(), 0, Math.min(40, d.job().payload().length),
-                            StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", ".");
-                    out.printf("%s  key=%s  job=%d  attempts=%d  error=%s  payload=%s%n", d.entryId(),
-                            d.job().key(), d.job().id(), d.attempts(), d.error(), preview);
-                    shown++;
+                    String preview = OperatorText.preview(d.job().payload());
+                    a.line("%s  key=%s  job=%d  attempts=%d  error=%s  payload=%s", d.entryId(), d.job().key(), d.job().id(),
+                            d.attempts(), d.error(), preview);
+                    JsonObject o = new JsonObject();
+                    o.addProperty("entry", d.entryId());
+                    o.addProperty("key", d.job().key());
+                    o.addProperty("job", d.job().id());
+                    o.addProperty("attempts", d.attempts());
+                    o.addProperty("error", d.error());
+                    o.addProperty("submittedAt", OperatorText.iso(d.job().submittedAtMs()));
+                    o.addProperty("preview", preview);
+                    jobs.add(o);
                 }
             }
-            out.printf("%d dead job(s) shown%n", shown);
-            return ExitCode.OK;
+            return a.line("%d dead job(s) shown", jobs.size()).field("jobs", jobs);
         }
     }
 
@@ -55,15 +62,12 @@ final class DlqCommand {
         int limit;
 
         @Override
-        int run(KeyedQueue queue, PrintWriter out) {
+        Answer run(KeyedQueue queue) {
             Replayed r = queue.replayDead(key, toHead, Flags.atLeast("--limit", limit, 1));
-            out.print("replayed " + r.jobs() + " job(s)");
-            if (r.waitingKeys() > 0) {
-                out.print("; " + r.waitingKeys() + " key(s) had a running job: their replayed jobs run first once it"
-                        + " finishes (ack, fail, release or lease expiry)");
-            }
-            out.println();
-            return ExitCode.OK;
+            Answer a = new Answer().field("replayed", r.jobs()).field("waitingKeys", r.waitingKeys()).field("toHead", toHead);
+            return r.waitingKeys() == 0 ? a.line("replayed %d job(s)", r.jobs())
+                    : a.line("replayed %d job(s); %d key(s) had a running job: their replayed jobs run first once it"
+                            + " finishes (ack, fail, release or lease expiry)", r.jobs(), r.waitingKeys());
         }
     }
 
@@ -76,9 +80,9 @@ final class DlqCommand {
         int limit;
 
         @Override
-        int run(KeyedQueue queue, PrintWriter out) {
-            out.println("purged " + queue.purgeDead(key, Flags.atLeast("--limit", limit, 1)) + " job(s)");
-            return ExitCode.OK;
+        Answer run(KeyedQueue queue) {
+            long purged = queue.purgeDead(key, Flags.atLeast("--limit", limit, 1));
+            return new Answer().field("purged", purged).line("purged %d job(s)", purged);
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.seriatim.cli;
 
-import com.google.gson.JsonObject;
 import io.seriatim.core.keys.KeyLayout;
 import io.seriatim.core.queue.UnknownNamespaceException;
 import io.seriatim.core.settings.NamespaceRegistry;
 import io.seriatim.core.settings.NamespaceSettings;
 import io.seriatim.core.settings.StoredSettings;
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,14 +30,17 @@ final class NamespaceCommand {
         @Mixin NamespaceOption namespace;
         @Spec CommandSpec spec;
 
+        @Option(names = "--json", description = "one JSON object instead of text")
+        boolean json;
+
         @Override
         public final Integer call() {
             try (UnifiedJedis client = redis.connect()) {
-                return run(new NamespaceRegistry(client), namespace.name, spec.commandLine().getOut());
+                return run(new NamespaceRegistry(client), namespace.name).print(spec.commandLine().getOut(), json);
             }
         }
 
-        abstract int run(NamespaceRegistry registry, String name, PrintWriter out);
+        abstract Answer run(NamespaceRegistry registry, String name);
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -50,48 +51,39 @@ final class NamespaceCommand {
         @Mixin NamespaceSettingsOptions settings;
 
         @Override
-        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+        Answer run(NamespaceRegistry registry, String name) {
             boolean created = registry.create(settings.withDefaults(name));
-            out.println((created ? "created namespace " : "namespace already exists with these settings: ") + name);
-            return ExitCode.OK;
+            return new Answer().field("namespace", name).field("created", created)
+                    .line("%s%s", created ? "created namespace " : "namespace already exists with these settings: ", name);
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a namespace's stored settings.")
     static final class Show extends RegistryCommand {
-        @Option(names = "--json", description = "one JSON object instead of text")
-        boolean json;
-
         @Override
-        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+        Answer run(NamespaceRegistry registry, String name) {
             StoredSettings stored = registry.read(name).orElseThrow(() -> new UnknownNamespaceException(name));
-            if (json) {
-                JsonObject o = new JsonObject();
-                o.addProperty("namespace", name);
-                stored.fields().forEach((field, value) -> {
-                    if (value.chars().allMatch(Character::isDigit)) {
-                        o.addProperty(field, Long.parseLong(value));
-                    } else {
-                        o.addProperty(field, value);
-                    }
-                });
-                o.addProperty("layout", stored.layout().name());
-                o.addProperty("recorded", stored.recorded());
-                out.println(o);
-                return ExitCode.OK;
-            }
-            out.printf("%-16s %s%n", "namespace", name);
+            Answer a = new Answer().field("namespace", name);
+            stored.fields().forEach((field, value) -> {
+                if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                    a.field(field, Long.parseLong(value));
+                } else {
+                    a.field(field, value);
+                }
+            });
+            a.field("layout", stored.layout().name()).field("recorded", stored.recorded());
+            a.line("%-16s %s", "namespace", name);
             for (Map.Entry<String, String> e : stored.fields().entrySet()) {
-                out.printf("%-16s %s%n", e.getKey(), e.getValue());
+                a.line("%-16s %s", e.getKey(), e.getValue());
             }
             if (stored.layout() == KeyLayout.PLAIN) { // stored as the field's absence, as earlier versions wrote it
-                out.printf("%-16s %s%n", "layout", "PLAIN ({ns:p} hash tags, as earlier versions named partitions)");
+                a.line("%-16s %s", "layout", "PLAIN ({ns:p} hash tags, as earlier versions named partitions)");
             }
             if (!stored.recorded()) {
-                out.println("(not stored yet: registered by an earlier version; these are the defaults, and the first "
+                a.line("(not stored yet: registered by an earlier version; these are the defaults, and the first "
                         + "process of this version to open the namespace stores its own)");
             }
-            return ExitCode.OK;
+            return a;
         }
     }
 
@@ -103,14 +95,14 @@ final class NamespaceCommand {
         @Mixin NamespaceSettingsOptions settings;
 
         @Override
-        int run(NamespaceRegistry registry, String name, PrintWriter out) {
+        Answer run(NamespaceRegistry registry, String name) {
             StoredSettings before = registry.read(name).orElseThrow(() -> new UnknownNamespaceException(name));
             StoredSettings after = registry.update(settings.stated(name));
             String changes = StoredSettings.changes(before.settings(), after.settings());
-            out.println(changes.isEmpty() ? "namespace " + name + " already had these settings"
+            return new Answer().field("namespace", name).field("changes", changes).line("%s", changes.isEmpty()
+                    ? "namespace " + name + " already had these settings"
                     : "updated namespace " + name + ": " + changes + " (running processes apply it within "
                             + NamespaceRegistry.REFRESH.toSeconds() + " s)");
-            return ExitCode.OK;
         }
     }
 }

@@ -2,7 +2,6 @@ package io.seriatim.cli;
 
 import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.ParkResult;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,19 +17,19 @@ final class ParkCommand extends OperatorCommand {
     String reason;
 
     @Override
-    int run(KeyedQueue queue, PrintWriter out) {
+    Answer run(KeyedQueue queue) {
         ParkResult r = queue.park(key, reason);
-        switch (r.status()) {
-            case OK -> out.println("parked " + key);
-            case DEFERRED -> out.printf("parked %s; the running job (fence %d, worker %s) finishes first, lease until %s%n",
-                    key, r.fence(), r.workerId(), OperatorText.redisTime(r.leaseDeadlineMs(), queue.redisTimeMs()));
-            case ALREADY_PARKED -> out.println(key + " was already parked");
-            case NOT_FOUND -> {
-                out.println(key + " has no pending jobs: nothing to park");
-                return ExitCode.FAILED;
-            }
+        Answer a = new Answer().field("key", key).field("reason", reason);
+        return switch (r.status()) {
+            case OK -> a.field("status", "parked").line("parked %s", key);
+            case DEFERRED -> a.field("status", "deferred").field("fence", r.fence()).field("worker", r.workerId())
+                    .field("leaseUntil", OperatorText.iso(r.leaseDeadlineMs()))
+                    .line("parked %s; the running job (fence %d, worker %s) finishes first, lease until %s", key, r.fence(),
+                            r.workerId(), OperatorText.redisTime(r.leaseDeadlineMs(), queue.redisTimeMs()));
+            case ALREADY_PARKED -> a.field("status", "already-parked").line("%s was already parked", key);
+            case NOT_FOUND -> a.field("status", "not-found").line("%s has no pending jobs: nothing to park", key)
+                    .exit(ExitCode.FAILED);
             default -> throw new IllegalStateException("park answered " + r.status());
-        }
-        return ExitCode.OK;
+        };
     }
 }

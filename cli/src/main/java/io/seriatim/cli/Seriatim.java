@@ -27,6 +27,7 @@ import picocli.CommandLine;
             VerifyCheckCommand.class,
             StatsCommand.class,
             InspectCommand.class,
+            KeysCommand.class,
             DlqCommand.class,
             ParkCommand.class,
             UnparkCommand.class,
@@ -64,6 +65,7 @@ public final class Seriatim implements Runnable {
         }
         // After the extra subcommands: picocli registers a converter only with the commands it has.
         cli.registerConverter(Duration.class, new DurationConverter());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --failure-policy park, --top AGE
         String config = System.getenv("SERIATIM_CONFIG");
         if (config != null && !Files.isReadable(Path.of(config))) {
             // Running on built-in defaults would hide the mistake: refuse every command instead.

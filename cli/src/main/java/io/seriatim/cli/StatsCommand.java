@@ -6,39 +6,32 @@ import io.seriatim.core.queue.KeyedQueue;
 import io.seriatim.core.queue.MasterSpread;
 import io.seriatim.core.queue.PartitionCounts;
 import io.seriatim.core.queue.QueueCounts;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Show a namespace's gauges and counters.",
             "On a Redis Cluster also each master's share: partitions, ready, leased and parked keys, pending jobs, "
                     + "and a warning when the partitions fall unevenly over the masters."})
 final class StatsCommand extends OperatorCommand {
-    @Option(names = "--json", description = "one JSON object instead of text")
-    boolean json;
-
     @Override
-    int run(KeyedQueue queue, PrintWriter out) {
+    Answer run(KeyedQueue queue) {
         List<PartitionCounts> partitions = queue.partitionCounts();
         QueueCounts c = QueueCounts.sum(partitions);
         Optional<MasterSpread> spread = queue.spread();
-        if (json) {
-            out.println(json(queue, c, partitions, spread));
-            return ExitCode.OK;
-        }
-        out.printf("namespace        %s%s%n", queue.settings().name(), c.paused() ? "  (PAUSED)" : "");
-        out.printf("pending jobs     %d%n", c.pendingJobs());
-        out.printf("ready keys       %d  (oldest waiting %d ms)%n", c.readyKeys(), c.oldestReadyAgeMs());
-        out.printf("leased keys      %d%n", c.leasedKeys());
-        out.printf("parked keys      %d%n", c.parkedKeys());
-        out.printf("dead jobs        %d%n", c.deadJobs());
-        c.counters().forEach((k, v) -> out.printf("%-16s %d%n", k, v));
-        damage(partitions).forEach(w -> out.printf("WARNING          %s%n", w));
-        spread.ifPresent(s -> masters(s, partitions, out));
-        return ExitCode.OK;
+        Answer a = new Answer();
+        json(queue, c, partitions, spread).entrySet().forEach(e -> a.field(e.getKey(), e.getValue()));
+        a.line("namespace        %s%s", queue.settings().name(), c.paused() ? "  (PAUSED)" : "");
+        a.line("pending jobs     %d", c.pendingJobs());
+        a.line("ready keys       %d  (oldest waiting %s)", c.readyKeys(), OperatorText.duration(c.oldestReadyAgeMs()));
+        a.line("leased keys      %d", c.leasedKeys());
+        a.line("parked keys      %d", c.parkedKeys());
+        a.line("dead jobs        %d", c.deadJobs());
+        c.counters().forEach((k, v) -> a.line("%-16s %d", k, v));
+        damage(partitions).forEach(w -> a.line("WARNING          %s", w));
+        spread.ifPresent(s -> masters(s, partitions, a));
+        return a;
     }
 
     /**
@@ -54,16 +47,16 @@ final class StatsCommand extends OperatorCommand {
                 .toList();
     }
 
-    private static void masters(MasterSpread spread, List<PartitionCounts> partitions, PrintWriter out) {
-        out.printf("masters          %d, %d partitions %s%n", spread.shares().size(), spread.partitions(),
+    private static void masters(MasterSpread spread, List<PartitionCounts> partitions, Answer a) {
+        a.line("masters          %d, %d partitions %s", spread.shares().size(), spread.partitions(),
                 spread.even() ? "spread evenly" : "spread UNEVENLY");
-        out.printf("  %-24s %10s %10s %11s %11s %12s%n", "master", "partitions", "ready keys", "leased keys",
+        a.line("  %-24s %10s %10s %11s %11s %12s", "master", "partitions", "ready keys", "leased keys",
                 "parked keys", "pending jobs");
         for (MasterSpread.Load l : spread.load(partitions)) {
-            out.printf("  %-24s %10d %10d %11d %11d %12d%n", l.address(), l.partitions(), l.readyKeys(), l.leasedKeys(),
+            a.line("  %-24s %10d %10d %11d %11d %12d", l.address(), l.partitions(), l.readyKeys(), l.leasedKeys(),
                     l.parkedKeys(), l.pendingJobs());
         }
-        spread.warning().ifPresent(w -> out.printf("warning          %s%n", w));
+        spread.warning().ifPresent(w -> a.line("warning          %s", w));
     }
 
     private static JsonObject json(KeyedQueue queue, QueueCounts c, List<PartitionCounts> partitions,

@@ -1,7 +1,6 @@
 package io.seriatim.cli;
 
 import io.seriatim.core.queue.KeyedQueue;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -13,16 +12,13 @@ final class UnparkCommand extends OperatorCommand {
     String key;
 
     @Override
-    int run(KeyedQueue queue, PrintWriter out) {
-        switch (queue.unpark(key)) {
-            case OK -> out.println("unparked " + key);
-            case CANCELLED -> out.println("unparked " + key + ": the park that waited for its running job is withdrawn;"
-                    + " the worker keeps the key");
-            default -> {
-                out.println(key + " is not parked");
-                return ExitCode.FAILED;
-            }
-        }
-        return ExitCode.OK;
+    Answer run(KeyedQueue queue) {
+        Answer a = new Answer().field("key", key);
+        return switch (queue.unpark(key)) {
+            case OK -> a.field("status", "unparked").line("unparked %s", key);
+            case CANCELLED -> a.field("status", "cancelled").line("unparked %s: the park that waited for its running job"
+                    + " is withdrawn; the worker keeps the key", key);
+            default -> a.field("status", "not-parked").line("%s is not parked", key).exit(ExitCode.FAILED);
+        };
     }
 }

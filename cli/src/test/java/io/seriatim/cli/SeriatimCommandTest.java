@@ -3,6 +3,8 @@ package io.seriatim.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.seriatim.core.queue.EnqueueRequest;
 import io.seriatim.core.queue.KeyState;
 import io.seriatim.core.queue.KeyedQueue;
@@ -50,7 +52,7 @@ class SeriatimCommandTest {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
-                "verify-check", "stats", "inspect", "dlq", "park", "unpark", "pause", "resume", "namespace");
+                "verify-check", "stats", "inspect", "keys", "dlq", "park", "unpark", "pause", "resume", "namespace");
     }
 
     @Test
@@ -125,5 +127,67 @@ class SeriatimCommandTest {
         assertThat(run(at("inspect", "-n", "ops", "lost")).out())
                 .contains("PROBLEM    STRANDED: 1 pending job(s) but not ready, leased or parked; the sweeper repairs it");
         assertThat(run(at("stats", "-n", "ops")).out()).contains("WARNING          STRANDED: partition 0 has 1 pending job(s)");
+    }
+
+    @Test
+    void everyOperatorCommandAnswersOneJsonObject() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("k", "a".getBytes(UTF_8), "b".getBytes(UTF_8)));
+        assertThat(json("stats", "-n", "ops").get("pendingJobs").getAsLong()).isEqualTo(2);
+        JsonObject inspect = json("inspect", "-n", "ops", "k");
+        assertThat(inspect.get("state").getAsString()).isEqualTo("READY");
+        assertThat(inspect.getAsJsonArray("head").get(0).getAsJsonObject().get("submittedAt").getAsString()).endsWith("Z");
+        assertThat(json("keys", "-n", "ops").getAsJsonArray("keys")).hasSize(1);
+        assertThat(json("park", "-n", "ops", "k", "--reason", "checking").get("status").getAsString()).isEqualTo("parked");
+        JsonObject stuck = json("keys", "-n", "ops", "--stuck");
+        assertThat(stuck.getAsJsonArray("keys").get(0).getAsJsonObject().get("reason").getAsString()).isEqualTo("parked");
+        assertThat(json("unpark", "-n", "ops", "k").get("status").getAsString()).isEqualTo("unparked");
+        assertThat(json("pause", "-n", "ops").get("paused").getAsBoolean()).isTrue();
+        assertThat(json("resume", "-n", "ops").get("resumed").getAsBoolean()).isTrue();
+        assertThat(json("dlq", "list", "-n", "ops").getAsJsonArray("jobs")).isEmpty();
+        assertThat(json("dlq", "replay", "-n", "ops").get("replayed").getAsLong()).isZero();
+        assertThat(json("dlq", "purge", "-n", "ops").get("purged").getAsLong()).isZero();
+        assertThat(json("namespace", "show", "-n", "ops").get("maxAttempts").getAsLong()).isEqualTo(1);
+        assertThat(json("namespace", "create", "-n", "fresh").get("created").getAsBoolean()).isTrue();
+        assertThat(json("namespace", "update", "-n", "fresh", "--max-attempts", "4").get("changes").getAsString())
+                .isNotEmpty();
+    }
+
+    @Test
+    void keysNamesWhyKeysAreStuckAndListsTheDeepest() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("held", "a".getBytes(UTF_8)));
+        q.park("held", "checking");
+        q.enqueue(EnqueueRequest.of("busy", "a".getBytes(UTF_8), "b".getBytes(UTF_8), "c".getBytes(UTF_8)));
+        var lease = q.claim(0, "w7", 1, Duration.ofMinutes(1), 1).keys().getFirst().lease();
+        Run stuck = run(at("keys", "-n", "ops", "--stuck", "--running-longer-than", "0s"));
+        assertThat(stuck.exit()).isZero();
+        assertThat(stuck.out()).contains("held", "PARKED (checking): waits for `seriatim unpark held`",
+                "busy", "RUNNING LONG on worker w7 (fence " + lease.fence() + ") since 20");
+        assertThat(run(at("keys", "-n", "ops", "--stuck")).out()).as("within the default 10 minutes").doesNotContain("RUNNING");
+        Run top = run(at("keys", "-n", "ops", "--top", "DEPTH"));
+        assertThat(top.out().indexOf("busy")).isLessThan(top.out().indexOf("held"));
+        assertThat(run(at("keys", "-n", "ops", "--top", "age", "--prefix", "he")).out()).contains("held").doesNotContain("busy");
+        assertThat(run(at("keys", "-n", "ops", "--stuck", "--prefix", "he")).exit()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void inspectSpeaksInWordsAndIsoTimes() {
+        KeyedQueue q = namespace();
+        q.enqueue(EnqueueRequest.of("busy", "hello".getBytes(UTF_8), "b".getBytes(UTF_8)));
+        var lease = q.claim(0, "w2", 1, Duration.ofMinutes(1), 1).keys().getFirst().lease();
+        String out = run(at("inspect", "-n", "ops", "busy")).out();
+        assertThat(out).contains("LEASED, running on worker w2 (fence " + lease.fence() + ") since 20",
+                "0 job(s) done under this lease; lease until 20", "(in ", "pending    2 job(s)",
+                "none failed yet (of 1 allowed for the head job)");
+        assertThat(out).doesNotContain("|w2");
+    }
+
+    private JsonObject json(String... args) {
+        String[] withJson = java.util.Arrays.copyOf(args, args.length + 1);
+        withJson[args.length] = "--json";
+        Run r = run(at(withJson));
+        assertThat(r.exit()).as(r.err()).isZero();
+        return JsonParser.parseString(r.out()).getAsJsonObject();
     }
 }

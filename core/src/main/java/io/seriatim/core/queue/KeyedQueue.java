@@ -43,6 +43,7 @@ public final class KeyedQueue {
     private final DeadLetters deadLetters;
     private final Holds holds;
     private final Inspection inspection;
+    private final KeyListing listing;
 
     private KeyedQueue(UnifiedJedis redis, StoredSettings stored) {
         this.settings = stored.settings();
@@ -55,6 +56,7 @@ public final class KeyedQueue {
         this.deadLetters = new DeadLetters(keys, scripts, validator);
         this.holds = new Holds(keys, scripts, validator);
         this.inspection = new Inspection(keys, scripts, validator);
+        this.listing = new KeyListing(keys, scripts);
     }
 
     /**
@@ -312,6 +314,34 @@ public final class KeyedQueue {
      */
     public Optional<MasterSpread> spread() {
         return inspection.masters().map(m -> MasterSpread.of(keys, m));
+    }
+
+    /**
+     * The keys that do not move, and why: leases expired longer than {@code grace} ago and not
+     * taken back, leases held longer than {@code runningLongerThan}, parked keys, keys waiting out
+     * a backoff; and what holds the whole namespace (paused, delayed jobs overdue). Reads only
+     * those keys, never every key, so it stays cheap in a namespace of millions
+     * (docs/operations.md, "Stuck keys").
+     *
+     * @param limit most keys listed ({@link StuckKeys#truncated()} says when there were more)
+     */
+    public StuckKeys stuckKeys(Duration runningLongerThan, Duration grace, int limit) {
+        if (limit < 1 || runningLongerThan.isNegative() || grace.isNegative()) {
+            throw new IllegalArgumentException("limit must be >= 1 and the durations >= 0");
+        }
+        return listing.stuck(redisTimeMs(), runningLongerThan, grace, limit);
+    }
+
+    /**
+     * The {@code limit} deepest keys, or those with the oldest head job, among the keys with
+     * pending jobs (ready, leased or parked) whose name starts with {@code prefix} (null: all).
+     * Reads every such key, a page of 1,000 at a time: its cost grows with the namespace.
+     */
+    public List<KeyRow> topKeys(KeyRow.Order order, String prefix, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        return listing.top(order, prefix, limit);
     }
 
     /** Milliseconds since the epoch on the Redis clock. */
