@@ -117,6 +117,14 @@ final class Soak {
             rig.stopWorkers();
         }
         memory.write(dir.resolve("memory.csv"));
+        List<FaultEvent> events = log.events();
+        List<String> faultLines = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            FaultEvent e = events.get(i);
+            faultLines.add(String.format("{\"type\":\"fault\",\"kind\":\"%s\",\"name\":\"%s\",\"target\":\"%s\",\"pid\":%d,"
+                    + "\"start\":%d,\"end\":%d}", kindOfEvent.get(i), e.name(), e.target(), e.pid(), e.startMono(), e.endMono()));
+        }
+        Files.write(dir.resolve("faults.jsonl"), faultLines); // so that a check can be redone from the directory
         out.printf("soak: checking the history in %d key buckets...%n", BUCKETS);
         out.flush();
         List<Path> consumed = new ArrayList<>();
