@@ -14,13 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,12 +32,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code seriatim submit}: one job, or one job per line of stdin, through the gateway with the
  * Java client. Lines are submitted as they are read and their answers printed in order as they
- * come, so a long stream neither waits for its end nor holds every answer in memory (the
- * producer's buffer bounds what is unanswered).
+ * come (see {@link Printer}), so a long stream neither waits for its end nor holds every answer
+ * in memory (the producer's buffer bounds what is unanswered; a submit blocks while it is full).
+ *
+ * <p>Threads: the command's thread reads stdin and submits; the printer's thread prints; the
+ * producer's own threads send and answer.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submit a job of KEY through the gateway and print its job id.",
-            "PAYLOAD is the payload itself, @FILE reads it from a file, - reads all of stdin as one payload.",
+            "PAYLOAD is the payload itself (its UTF-8), @FILE reads it from a file, - reads all of stdin as one",
+            "payload (the way to send one that starts with @; one that starts with - may also follow --).",
             "With --lines, each line of stdin (without its \\n or \\r\\n) is a job of KEY, submitted in order.",
             "--json prints {\"key\",\"jobId\"} per job, or {\"key\",\"duplicateOf\"} when the gateway already had it",
             "under the same dedup id. Exit 0 when every job was acknowledged; a rejected job is one line",
@@ -87,6 +92,7 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Printer printer = new Printer(out, err);
+        Thread printing = Thread.ofPlatform().name("seriatim-submit-printer").start(printer);
         try (Producer producer = Producer.connect(gateway.settings().build())) {
             if (single != null) {
                 printer.add(producer.submitAcknowledged(key, single, options));
@@ -94,11 +100,12 @@ final class SubmitCommand implements Callable<Integer> {
                 LineReader reader = new LineReader(stdin);
                 for (byte[] line = reader.next(); line != null; line = reader.next()) {
                     printer.add(producer.submitAcknowledged(key, line, options));
-                    printer.printDone();
                 }
             }
-            printer.printAll();
+            printer.end(printing);
         } finally {
+            // After close: every future is complete (answered, or failed CLOSED), so the printer ends.
+            printer.end(printing);
             out.flush();
             err.flush();
         }
@@ -138,13 +145,22 @@ final class SubmitCommand implements Callable<Integer> {
         return payload.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Prints the answers in submit order as they complete; remembers the exit code of the worst. */
-    private final class Printer {
-        private final ArrayDeque<CompletableFuture<Acknowledgement>> pending = new ArrayDeque<>();
+    /**
+     * Prints the answers in submit order as they come, on its own thread, so that a line's id is
+     * printed as soon as it is answered even while stdin is quiet ({@code tail -f | seriatim submit
+     * --lines}), and so that a slow stdout never holds up the producer's I/O thread. Remembers the
+     * exit code of the worst outcome; read {@link #exit} after {@link #end}.
+     */
+    private final class Printer implements Runnable {
+        private final BlockingQueue<CompletableFuture<Acknowledgement>> pending = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Acknowledgement> last = new CompletableFuture<>();
         private final PrintWriter out;
         private final PrintWriter err;
         private long printed;
-        int exit = ExitCode.OK;
+        /** The last failure's line without its line number, and how many after it said the same. */
+        private String lastFailure;
+        private long sameAgain;
+        volatile int exit = ExitCode.OK;
 
         Printer(PrintWriter out, PrintWriter err) {
             this.out = out;
@@ -155,16 +171,21 @@ final class SubmitCommand implements Callable<Integer> {
             pending.add(f);
         }
 
-        /** Prints what has been answered at the head, without waiting. */
-        void printDone() throws InterruptedException {
-            while (!pending.isEmpty() && pending.peek().isDone()) {
-                print(pending.poll());
-            }
+        /** Lets the printer print what is queued and stop, and waits for it. */
+        void end(Thread printing) throws InterruptedException {
+            pending.add(last);
+            printing.join();
         }
 
-        void printAll() throws InterruptedException {
-            while (!pending.isEmpty()) {
-                print(pending.poll());
+        @Override
+        public void run() {
+            try {
+                for (CompletableFuture<Acknowledgement> f = pending.take(); f != last; f = pending.take()) {
+                    print(f);
+                }
+                reportSameAgain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -172,6 +193,8 @@ final class SubmitCommand implements Callable<Integer> {
             printed++;
             try {
                 Acknowledgement ack = f.get();
+                reportSameAgain();
+                lastFailure = null;
                 if (json) {
                     JsonObject o = new JsonObject();
                     o.addProperty("key", key);
@@ -182,18 +205,34 @@ final class SubmitCommand implements Callable<Integer> {
                 }
                 out.flush();
             } catch (ExecutionException e) {
-                String which = lines ? "line " + printed : "the job";
+                String what;
                 if (e.getCause() instanceof SubmitException s) {
                     boolean refused = s.code() == SubmitException.Code.INVALID || s.code() == SubmitException.Code.UNKNOWN_NAMESPACE;
-                    err.println("seriatim: " + which + " of key '" + key + "'" + (refused ? " rejected: " : " failed: ") + s.code()
-                            + ": " + s.getMessage());
+                    what = (refused ? " rejected: " : " failed: ") + s.code() + ": " + s.getMessage();
                     exit = Math.max(exit, refused ? ExitCode.USAGE : ExitCode.REDIS_UNAVAILABLE);
                 } else {
-                    err.println("seriatim: " + which + " of key '" + key + "' failed: " + e.getCause());
+                    what = " failed: " + e.getCause();
                     exit = Math.max(exit, ExitCode.REDIS_UNAVAILABLE);
                 }
+                // Every line of an unknown namespace, or of a gateway gone for good, fails alike: say it once.
+                if (what.equals(lastFailure)) {
+                    sameAgain++;
+                    return;
+                }
+                reportSameAgain();
+                lastFailure = what;
+                err.println("seriatim: " + (lines ? "line " + printed : "the job") + " of key '" + key + "'" + what);
                 err.flush();
             }
+        }
+
+        private void reportSameAgain() {
+            if (sameAgain > 0) {
+                err.println("seriatim: " + sameAgain + " more line" + (sameAgain == 1 ? "" : "s") + " of key '" + key
+                        + "' after it: the same");
+                err.flush();
+            }
+            sameAgain = 0;
         }
     }
 

@@ -14,6 +14,8 @@ import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
 import io.seriatim.testkit.RedisExtension;
 import java.io.ByteArrayInputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -21,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,6 +130,34 @@ class SubmitCommandTest {
     }
 
     @Test
+    void aLineIsPrintedWhenAnsweredWhileStdinStaysOpen() throws Exception {
+        PipedOutputStream feed = new PipedOutputStream();
+        SubmitCommand.stdin = new PipedInputStream(feed);
+        CountDownLatch firstLine = new CountDownLatch(1);
+        StringWriter out = new StringWriter() {
+            @Override
+            public void flush() {
+                if (getBuffer().indexOf("\n") >= 0) { // the command flushes after each line
+                    firstLine.countDown();
+                }
+            }
+        };
+        CommandLine cli = Seriatim.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("submit", "--gateway",
+                "127.0.0.1:" + gateway.port(), "-n", NS, "--lines", "k"));
+        feed.write("first\n".getBytes(UTF_8));
+        feed.flush();
+        assertThat(firstLine.await(20, TimeUnit.SECONDS)).as("the first id, printed before stdin ends").isTrue();
+        assertThat(out.toString().strip()).isEqualTo(Long.toString(jobs("k").getFirst().id()));
+        feed.write("second\n".getBytes(UTF_8));
+        feed.close();
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(payloads("k")).containsExactly("first", "second");
+    }
+
+    @Test
     void aFileOrAllOfStdinIsOnePayload() throws Exception {
         Path file = dir.resolve("p.bin");
         Files.write(file, "from\na file".getBytes(UTF_8));
@@ -165,6 +197,16 @@ class SubmitCommandTest {
     void anUnknownNamespaceIsRejectedInOneLine() {
         Run r = submit("", "-n", "nope", "k", "x");
         assertOneLine(r, ExitCode.USAGE, "rejected: UNKNOWN_NAMESPACE");
+    }
+
+    @Test
+    void linesOfAnUnknownNamespaceAreRejectedInOneLineAndACount() {
+        Run r = submit("a\nb\nc\n", "-n", "nope", "--lines", "k");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().strip().split("\n")).hasSize(2);
+        assertThat(r.err()).startsWith("seriatim: line 1 of key 'k' rejected: UNKNOWN_NAMESPACE")
+                .contains("seriatim: 2 more lines of key 'k' after it: the same").doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test
