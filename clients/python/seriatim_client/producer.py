@@ -232,14 +232,24 @@ class Producer(object):
     def ping(self):
         """Sends a Ping and waits for its Pong; keeps an idle connection open past the gateway's idle timeout."""
         with self._lock:
+            if self._closed:
+                raise SeriatimError("the producer is closed")
+            if self._conn is None:
+                self._reconnect([], _Lost("not connected"), 0)
             nonce = int(time.time() * 1000)
-            self._conn.send(wire.frame(wire.ping(nonce)))
-            while True:
-                number, body = self._conn.read()
-                if number == wire.PONG and body == nonce:
-                    return
-                if number == wire.ERROR:
-                    raise GatewayError(body.code, body.message)
+            try:
+                self._conn.send(wire.frame(wire.ping(nonce)))
+                while True:
+                    number, body = self._conn.read()
+                    if number == wire.PONG and body == nonce:
+                        return
+                    if number == wire.ERROR:
+                        self._drop()
+                        raise GatewayError(body.code, body.message)
+            except (OSError, EOFError) as e:
+                # Nothing is unanswered between calls: the next call reconnects.
+                self._drop()
+                raise ConnectionLostError("ping: connection lost (%s); the next call reconnects" % e)
 
     def close(self):
         """Closes the connection. Every call has returned by then, so nothing is left unanswered."""

@@ -161,6 +161,7 @@ class GatewayTest(unittest.TestCase):
             self.assertIsNone(again.job_id)
             self.assertEqual(again.duplicate_of, first)
             p.submit("py-delayed", b"later", delay_ms=3600 * 1000)
+            p.ping()  # answered Pong: the connection is still the one the submits used
             report("own_dedup", key="py-own-dedup", job_id=first, duplicate_of=again.duplicate_of)
 
     def test_the_same_batch_sent_again_on_a_new_connection_is_enqueued_once(self):
