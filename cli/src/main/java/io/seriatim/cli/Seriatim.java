@@ -22,6 +22,7 @@ import picocli.CommandLine;
             GatewayCommand.class,
             WorkerCommand.class,
             SweeperCommand.class,
+            SubmitCommand.class,
             VerifyProduceCommand.class,
             VerifyConsumeCommand.class,
             VerifyCheckCommand.class,
@@ -60,6 +61,9 @@ public final class Seriatim implements Runnable {
      */
     public static CommandLine commandLine(Object... extraSubcommands) {
         CommandLine cli = new CommandLine(new Seriatim());
+        // No picocli argument files: `seriatim submit KEY @FILE` reads FILE as the payload, which
+        // picocli would otherwise split into arguments before the command saw it.
+        cli.setExpandAtFiles(false);
         for (Object command : extraSubcommands) {
             cli.addSubcommand(command);
         }

@@ -51,7 +51,7 @@ class SeriatimCommandTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("gateway", "worker", "sweeper", "redis", "verify-produce", "verify-consume",
+        assertThat(r.out()).contains("gateway", "worker", "sweeper", "redis", "submit", "verify-produce", "verify-consume",
                 "verify-check", "stats", "inspect", "keys", "dlq", "park", "unpark", "pause", "resume", "namespace");
     }
 

@@ -256,7 +256,12 @@ final class InFlight<C> {
             JobResult r = results.getResults(i);
             switch (r.getOutcomeCase()) {
                 case JOB_ID -> f.complete(r.getJobId());
-                case DUPLICATE_OF -> f.complete(r.getDuplicateOf());
+                case DUPLICATE_OF -> {
+                    if (f instanceof AckFuture a) {
+                        a.markDuplicate();
+                    }
+                    f.complete(r.getDuplicateOf());
+                }
                 case REJECTED -> {
                     if (!unavailable(r)) {
                         f.completeExceptionally(new SubmitException(

@@ -94,6 +94,22 @@ public final class Producer implements AutoCloseable {
 
     /** Submits a job with headers, a delay or run-at time, or your own dedup id. */
     public CompletableFuture<Long> submit(String key, byte[] payload, SubmitOptions options) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        add(key, payload, options, future);
+        return future;
+    }
+
+    /**
+     * Submits a job like {@link #submit(String, byte[], SubmitOptions)}, and says in the answer
+     * whether the gateway already had it under the same dedup id.
+     */
+    public CompletableFuture<Acknowledgement> submitAcknowledged(String key, byte[] payload, SubmitOptions options) {
+        AckFuture future = new AckFuture();
+        add(key, payload, options, future);
+        return future.thenApply(id -> new Acknowledgement(id, future.duplicate()));
+    }
+
+    private void add(String key, byte[] payload, SubmitOptions options, CompletableFuture<Long> future) {
         SubmitJob.Builder job = SubmitJob.newBuilder().setKey(key).setPayload(ByteString.copyFrom(payload));
         if (!options.headers().isEmpty()) {
             job.putAllHeaders(options.headers()); // even an empty putAll costs a map per job
@@ -106,9 +122,7 @@ public final class Producer implements AutoCloseable {
         } else if (options.runAt() != null) {
             job.setRunAtMs(options.runAt().toEpochMilli());
         }
-        CompletableFuture<Long> future = new CompletableFuture<>();
         inFlight.add(new PendingJob(job.build(), future, System.nanoTime() + settings.requestTimeout().toNanos()));
-        return future;
     }
 
     /**
