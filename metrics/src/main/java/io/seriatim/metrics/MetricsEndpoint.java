@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 
 /**
  * Serves one process's Dropwizard registry as Prometheus text on {@code /metrics} (Seriatim's
- * metrics as {@link Families} maps them, then the JVM's: memory, GC, threads, classes, process),
+ * metrics as {@link Families} maps them, and the JVM's: memory, GC, threads, classes, process),
  * a health check on {@code /health} (200 "ok" or 503 with the reason), and the registry over JMX
  * (domain {@code seriatim}).
  *
@@ -100,8 +100,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Seriatim's families, then the JVM's; a JVM family whose name the Dropwizard registry already
-     * took (an application's own {@code jvm.*} metric, say) is left out rather than failing the scrape.
+     * Seriatim's families and the JVM's (written sorted by name); a JVM family whose name the
+     * Dropwizard registry already took (an application's own {@code jvm.*} metric, say) is left
+     * out rather than failing the scrape.
      */
     static MetricSnapshots scrape(SeriatimCollector seriatim, PrometheusRegistry jvm) {
         List<MetricSnapshot> all = new ArrayList<>();
