@@ -32,8 +32,7 @@ final class StatsCommand extends OperatorCommand {
         out.printf("namespace        %s%s%n", queue.settings().name(), c.paused() ? "  (PAUSED)" : "");
         out.printf("pending jobs     %d%n", c.pendingJobs());
         out.printf("ready keys       %d  (oldest waiting %d ms)%n", c.readyKeys(), c.oldestReadyAgeMs());
-        out.printf("leased keys      %d%s%n", c.leasedKeys(),
-                c.expiredLeaseKeys() == 0 ? "" : "  (" + c.expiredLeaseKeys() + " expired, not yet taken back by a sweeper)");
+        out.printf("leased keys      %d%n", c.leasedKeys());
         out.printf("parked keys      %d%n", c.parkedKeys());
         out.printf("dead jobs        %d%n", c.deadJobs());
         c.counters().forEach((k, v) -> out.printf("%-16s %d%n", k, v));
@@ -74,9 +73,7 @@ final class StatsCommand extends OperatorCommand {
         o.addProperty("pendingJobs", c.pendingJobs());
         o.addProperty("readyKeys", c.readyKeys());
         o.addProperty("leasedKeys", c.leasedKeys());
-        o.addProperty("expiredLeaseKeys", c.expiredLeaseKeys());
         o.addProperty("parkedKeys", c.parkedKeys());
-        o.addProperty("stuckKeys", c.stuckKeys());
         o.addProperty("deadJobs", c.deadJobs());
         o.addProperty("oldestReadyAgeMs", c.oldestReadyAgeMs());
         o.addProperty("paused", c.paused());
