@@ -61,8 +61,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.seriatim.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.seriatim.client..",
                         "io.seriatim.gateway..", "io.seriatim.worker..", "io.seriatim.sweeper..", "io.seriatim.cli..",
-                        "io.seriatim.verify..", "io.seriatim.tools..", "io.seriatim.localredis..",
-                        "com.codahale.metrics..")
+                        "io.seriatim.verify..", "io.seriatim.tools..", "io.seriatim.localredis..", "io.seriatim.metrics..",
+                        "com.codahale.metrics..", "io.prometheus..")
                 .check(PRODUCT_AND_TOOLS);
     }
 
@@ -84,6 +84,23 @@ class ArchitectureTest {
                 .check(PRODUCT_AND_TOOLS);
         noClasses().that().resideInAPackage("io.seriatim.sweeper..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.seriatim.gateway..", "io.seriatim.worker..")
+                .check(PRODUCT_AND_TOOLS);
+    }
+
+    /**
+     * The metrics endpoint is what an embedding application adds beside a worker, gateway or
+     * sweeper: they register Dropwizard metrics and know nothing of Prometheus, and the endpoint
+     * reads a Dropwizard registry and knows nothing of them.
+     */
+    @Test
+    void theProcessesKnowNothingOfPrometheusAndTheEndpointNothingOfThem() {
+        noClasses().that().resideInAnyPackage("io.seriatim.core..", "io.seriatim.gateway..", "io.seriatim.worker..",
+                        "io.seriatim.sweeper..", "io.seriatim.client..", "io.seriatim.proto..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.seriatim.metrics..", "io.prometheus..")
+                .check(PRODUCT_AND_TOOLS);
+        classes().that().resideInAPackage("io.seriatim.metrics..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        "io.seriatim.metrics..", "com.codahale.metrics..", "io.prometheus..", "com.sun.net.httpserver..", "java..")
                 .check(PRODUCT_AND_TOOLS);
     }
 

@@ -1,9 +1,9 @@
 package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.cli.ops.MetricsEndpoint;
 import io.seriatim.gateway.GatewayServer;
 import io.seriatim.gateway.GatewaySettings;
+import io.seriatim.metrics.MetricsEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

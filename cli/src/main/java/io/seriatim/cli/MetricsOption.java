@@ -1,7 +1,7 @@
 package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.cli.ops.MetricsEndpoint;
+import io.seriatim.metrics.MetricsEndpoint;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.function.Supplier;

@@ -1,8 +1,8 @@
 package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.cli.ops.MetricsEndpoint;
 import io.seriatim.core.settings.StatedSettings;
+import io.seriatim.metrics.MetricsEndpoint;
 import io.seriatim.sweeper.Sweeper;
 import io.seriatim.sweeper.SweeperSettings;
 import java.time.Duration;

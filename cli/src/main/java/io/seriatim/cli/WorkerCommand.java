@@ -1,7 +1,7 @@
 package io.seriatim.cli;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.cli.ops.MetricsEndpoint;
+import io.seriatim.metrics.MetricsEndpoint;
 import io.seriatim.worker.JobHandler;
 import io.seriatim.worker.Worker;
 import io.seriatim.worker.WorkerSettings;

@@ -13,6 +13,7 @@ final class GatewayMetrics {
     final Meter submitted;
     final Histogram batchSizes;
     final Timer redisTime;
+    /** Connections open now (a Dropwizard counter: it goes down; exported as a gauge). */
     final Counter connections;
     final Meter refusedConnections;
     final Meter badFrames;
@@ -34,6 +35,13 @@ final class GatewayMetrics {
         overloaded = registry.meter("seriatim.gateway.connections-overloaded");
         idleClosed = registry.meter("seriatim.gateway.connections-idle-closed");
         failures = registry.meter("seriatim.gateway.failures");
+        // Every reason from the start, at 0: a rate or an alert over rejections then has a series
+        // to read before the first rejection, and a reason that never happens shows as 0, not absent.
+        for (Rejection.Code code : Rejection.Code.values()) {
+            if (code != Rejection.Code.CODE_UNSPECIFIED && code != Rejection.Code.UNRECOGNIZED) {
+                rejectedMeter(code);
+            }
+        }
     }
 
     void rejected(Rejection.Code code) {
@@ -41,6 +49,10 @@ final class GatewayMetrics {
     }
 
     void rejected(Rejection.Code code, long jobs) {
-        registry.meter("seriatim.gateway.rejected." + code.name().toLowerCase(java.util.Locale.ROOT)).mark(jobs);
+        rejectedMeter(code).mark(jobs);
+    }
+
+    private Meter rejectedMeter(Rejection.Code code) {
+        return registry.meter("seriatim.gateway.rejected." + code.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -10,7 +10,7 @@ import io.seriatim.core.queue.QueueCounts;
  * thread, read by any thread: the snapshot is one volatile reference.
  */
 final class NamespaceGauges {
-    private volatile QueueCounts last = new QueueCounts(0, 0, 0, 0, 0, 0, false, java.util.Map.of());
+    private volatile QueueCounts last = QueueCounts.NONE;
     final Meter expiredSwept;
     final Meter delayedPromoted;
     final Meter scheduledFired;
@@ -23,6 +23,8 @@ final class NamespaceGauges {
         registry.gauge(p + "ready-keys", () -> () -> last.readyKeys());
         registry.gauge(p + "leased-keys", () -> () -> last.leasedKeys());
         registry.gauge(p + "parked-keys", () -> () -> last.parkedKeys());
+        registry.gauge(p + "expired-lease-keys", () -> () -> last.expiredLeaseKeys());
+        registry.gauge(p + "stuck-keys", () -> () -> last.stuckKeys());
         registry.gauge(p + "dead-jobs", () -> () -> last.deadJobs());
         registry.gauge(p + "oldest-ready-age-ms", () -> () -> last.oldestReadyAgeMs());
         registry.gauge(p + "delayed-jobs", () -> () -> last.counters().getOrDefault("delayed", 0L));

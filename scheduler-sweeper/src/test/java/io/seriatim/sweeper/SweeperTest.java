@@ -179,10 +179,15 @@ class SweeperTest {
     void gaugesReportTheNamespace() {
         KeyedQueue q = queue();
         q.enqueue(EnqueueRequest.of("a", new byte[1], new byte[1]));
+        q.enqueue(EnqueueRequest.of("b", new byte[1]));
+        q.park("b", "held by the test");
         Sweeper s = start(settings().build());
         s.tick();
-        assertThat(metrics.getGauges().get("seriatim.namespace.sweep.pending-jobs").getValue()).isEqualTo(2L);
+        assertThat(metrics.getGauges().get("seriatim.namespace.sweep.pending-jobs").getValue()).isEqualTo(3L);
         assertThat(metrics.getGauges().get("seriatim.namespace.sweep.ready-keys").getValue()).isEqualTo(1L);
+        assertThat(metrics.getGauges().get("seriatim.namespace.sweep.parked-keys").getValue()).isEqualTo(1L);
+        assertThat(metrics.getGauges().get("seriatim.namespace.sweep.expired-lease-keys").getValue()).isEqualTo(0L);
+        assertThat(metrics.getGauges().get("seriatim.namespace.sweep.stuck-keys").getValue()).isEqualTo(1L);
     }
 
     @Test

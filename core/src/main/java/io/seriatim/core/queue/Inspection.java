@@ -78,6 +78,7 @@ final class Inspection {
     private List<PartitionCounts> partitionCounts(UnifiedJedis redis, long now) {
         List<Response<Long>> ready = new ArrayList<>();
         List<Response<Long>> leased = new ArrayList<>();
+        List<Response<Long>> expired = new ArrayList<>();
         List<Response<Long>> parked = new ArrayList<>();
         List<Response<Long>> dead = new ArrayList<>();
         List<Response<Boolean>> paused = new ArrayList<>();
@@ -87,6 +88,7 @@ final class Inspection {
             for (PartitionKeys p : keys.partitions()) {
                 ready.add(pipe.zcard(p.ready()));
                 leased.add(pipe.zcard(p.leases()));
+                expired.add(pipe.zcount(p.leases(), Double.NEGATIVE_INFINITY, (double) now)); // scores: expiry, Redis clock (sweep.lua)
                 parked.add(pipe.hlen(p.parked()));
                 dead.add(pipe.xlen(p.dlq()));
                 paused.add(pipe.exists(p.paused()));
@@ -104,7 +106,7 @@ final class Inspection {
             Map<String, Long> counters = new TreeMap<>();
             stats.get(i).get().forEach((k, v) -> counters.put(new String(k, UTF_8), Long.parseLong(new String(v, UTF_8))));
             out.add(new PartitionCounts(i, counters.getOrDefault("pending", 0L), ready.get(i).get(), leased.get(i).get(),
-                    parked.get(i).get(), dead.get(i).get(), oldestAge, paused.get(i).get(), counters));
+                    expired.get(i).get(), parked.get(i).get(), dead.get(i).get(), oldestAge, paused.get(i).get(), counters));
         }
         return out;
     }

@@ -68,4 +68,27 @@ class InspectScriptTest extends QueueTestSupport {
         queue.pause();
         assertThat(queue.counts().paused()).isTrue();
     }
+
+    @Test
+    void anExpiredLeaseNotYetTakenBackAndAParkedKeyAreStuck() {
+        open();
+        enqueue("a", 2);
+        enqueue("b", 1);
+        claimOne("w", 1); // a long lease: running, not stuck
+        assertThat(queue.counts().expiredLeaseKeys()).isZero();
+        assertThat(queue.counts().stuckKeys()).isZero();
+        claimExpired("dead");
+        QueueCounts expired = queue.counts();
+        assertThat(expired.leasedKeys()).isEqualTo(2);
+        assertThat(expired.expiredLeaseKeys()).isEqualTo(1);
+        assertThat(expired.stuckKeys()).isEqualTo(1);
+
+        queue.sweep(0, 100); // takes the expired lease back: the key is ready, no longer stuck
+        enqueue("c", 1);
+        queue.park("c", "look at it");
+        QueueCounts after = queue.counts();
+        assertThat(after.expiredLeaseKeys()).isZero();
+        assertThat(after.parkedKeys()).isEqualTo(1);
+        assertThat(after.stuckKeys()).isEqualTo(1);
+    }
 }

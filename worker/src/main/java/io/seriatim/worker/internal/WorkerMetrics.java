@@ -8,7 +8,11 @@ import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
-/** The worker's Dropwizard metrics, named {@code seriatim.worker.<namespace>.*}. Thread-safe. */
+/**
+ * The worker's Dropwizard metrics, named {@code seriatim.worker.<namespace>.*}, and a gauge
+ * {@code worker-id} whose value is the worker's id, from which the Prometheus endpoint labels the
+ * others ({@code worker="..."}). Thread-safe.
+ */
 public final class WorkerMetrics {
     final Meter acked;
     final Meter failed;
@@ -24,7 +28,7 @@ public final class WorkerMetrics {
     /** Submit (Redis clock) to handler start, in milliseconds. */
     final Histogram endToEndMs;
 
-    public WorkerMetrics(MetricRegistry registry, String namespace, IntSupplier keysHeld) {
+    public WorkerMetrics(MetricRegistry registry, String namespace, String workerId, IntSupplier keysHeld) {
         String p = "seriatim.worker." + namespace + ".";
         acked = registry.meter(p + "acked");
         failed = registry.meter(p + "failed");
@@ -39,5 +43,6 @@ public final class WorkerMetrics {
         endToEndMs = registry.histogram(p + "end-to-end-latency-ms",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
         registry.gauge(p + "keys-held", () -> keysHeld::getAsInt);
+        registry.gauge(p + "worker-id", () -> () -> workerId);
     }
 }

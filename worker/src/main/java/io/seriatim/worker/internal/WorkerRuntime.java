@@ -76,7 +76,7 @@ public final class WorkerRuntime implements AutoCloseable {
         this.slots = new Semaphore(settings.concurrency());
         // The claimer, the renewer and the ack flushers hold a connection each besides the strands.
         this.redisPermits = new Semaphore(Math.max(1, settings.redis().poolSize() - 2 - AckBatcher.FLUSHERS), true);
-        this.metrics = new WorkerMetrics(registry, settings.namespace().name(), held::size);
+        this.metrics = new WorkerMetrics(registry, settings.namespace().name(), settings.workerId(), held::size);
         this.acks = new AckBatcher(live, settings.leaseTime(), settings.namespace().name(), keys -> {
             metrics.ackCalls.mark();
             metrics.ackedKeys.mark(keys);

@@ -1,4 +1,4 @@
-package io.seriatim.cli.ops;
+package io.seriatim.metrics;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
@@ -6,22 +6,41 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Serves one process's Dropwizard registry as Prometheus text on {@code /metrics}, a health
- * check on {@code /health} (200 "ok" or 503 with the reason), and over JMX (domain
- * {@code seriatim}).
+ * Serves one process's Dropwizard registry as Prometheus text on {@code /metrics} (Seriatim's
+ * metrics as {@link Families} maps them, and the JVM's: memory, GC, threads, classes, process),
+ * a health check on {@code /health} (200 "ok" or 503 with the reason), and the registry over JMX
+ * (domain {@code seriatim}).
+ *
+ * <p>The {@code seriatim} command serves one for {@code --metrics-port}; an application that
+ * embeds a worker, gateway or sweeper serves its registry the same way:
+ *
+ * <pre>{@code
+ * MetricRegistry registry = new MetricRegistry();
+ * try (MetricsEndpoint endpoint = MetricsEndpoint.bind(registry, "0.0.0.0", 9421); // before the worker claims
+ *         Worker worker = Worker.start(settings, handler, registry)) {
+ *     endpoint.healthFrom(() -> null); // or a check of your own: null when healthy, else why not
+ *     ...
+ * }
+ * }</pre>
  *
  * <p>A process binds it first, before it connects to Redis or takes any work ({@link #bind}), so
  * that a port it cannot have fails the start while nothing has been claimed; until the process
@@ -51,8 +70,9 @@ public final class MetricsEndpoint implements AutoCloseable {
      * @throws java.io.UncheckedIOException if it cannot listen there (its cause a {@code BindException} when the port is in use)
      */
     public static MetricsEndpoint bind(MetricRegistry metrics, String host, int port) {
-        PrometheusRegistry prometheus = new PrometheusRegistry();
-        DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
+        SeriatimCollector seriatim = new SeriatimCollector(metrics);
+        PrometheusRegistry jvm = new PrometheusRegistry();
+        JvmMetrics.builder().register(jvm);
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
         HttpServer server;
         try {
@@ -62,7 +82,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
         server.createContext("/metrics", exchange -> {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writer.write(body, prometheus.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
+            writer.write(body, scrape(seriatim, jvm), EscapingScheme.UNDERSCORE_ESCAPING);
             respond(exchange, 200, writer.getContentType(), body.toByteArray());
         });
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -77,6 +97,24 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.start();
         jmx.start();
         return endpoint;
+    }
+
+    /**
+     * Seriatim's families and the JVM's (written sorted by name); a JVM family whose name the
+     * Dropwizard registry already took (an application's own {@code jvm.*} metric, say) is left
+     * out rather than failing the scrape.
+     */
+    static MetricSnapshots scrape(SeriatimCollector seriatim, PrometheusRegistry jvm) {
+        List<MetricSnapshot> all = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (MetricSnapshots part : List.of(seriatim.collect(), jvm.scrape())) {
+            for (MetricSnapshot s : part) {
+                if (names.add(s.getMetadata().getPrometheusName())) {
+                    all.add(s);
+                }
+            }
+        }
+        return new MetricSnapshots(all);
     }
 
     /** {@link #bind} and {@link #healthFrom} at once. */

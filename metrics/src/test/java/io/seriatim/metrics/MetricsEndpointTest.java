@@ -1,9 +1,8 @@
-package io.seriatim.cli;
+package io.seriatim.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
-import io.seriatim.cli.ops.MetricsEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +22,8 @@ class MetricsEndpointTest {
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("seriatim_worker_comments_acked_total 42");
+            assertThat(metrics.body()).contains("seriatim_worker_jobs_acked_total{namespace=\"comments\"} 42")
+                    .contains("# TYPE jvm_memory_used_bytes gauge").doesNotContain("Generated from Dropwizard");
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             problem.set("Redis unreachable: connection refused");
