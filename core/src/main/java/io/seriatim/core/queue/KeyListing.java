@@ -66,7 +66,7 @@ final class KeyListing {
                         o == null ? "" : o.workerId(), o == null ? -1 : o.fence(), ""));
             }
             owners.forEach((key, o) -> {
-                if (now - o.grantedAtMs() > longMs) {
+                if (now - o.grantedAtMs() >= longMs) {
                     found.add(new StuckKey(key, StuckKey.Reason.RUNNING_LONG, o.grantedAtMs(), -1, attempts(redis, p, key),
                             o.workerId(), o.fence(), ""));
                 }

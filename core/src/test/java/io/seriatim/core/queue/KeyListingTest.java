@@ -15,10 +15,10 @@ class KeyListingTest extends QueueTestSupport {
     private static final Duration NO_GRACE = Duration.ZERO;
 
     @Test
-    void eachReasonIsNamedWithItsDetails() throws InterruptedException {
+    void eachReasonIsNamedWithItsDetails() {
         open(NamespaceSettings.builder("stuck").maxAttempts(5));
         enqueue("expired", 2);
-        ClaimedKey expired = claimOne(0, "w-dead", 1, Duration.ofMillis(50));
+        ClaimedKey expired = claimExpired("w-dead"); // its deadline is Redis' now; no sweeper runs here
         enqueue("running", 2);
         ClaimedKey running = claimOne(0, "w-slow", 1, LONG_LEASE);
         long[] backoff = enqueue("backoff", 1);
@@ -27,7 +27,6 @@ class KeyListingTest extends QueueTestSupport {
         enqueue("parked", 1);
         queue.park("parked", "look at it");
         enqueue("fine", 1);
-        Thread.sleep(100); // the short lease is past its deadline; no sweeper runs here
 
         StuckKeys s = queue.raw().stuckKeys(Duration.ZERO, NO_GRACE, 10);
         Map<String, StuckKey> byKey = s.keys().stream().collect(Collectors.toMap(StuckKey::key, k -> k));
@@ -52,12 +51,12 @@ class KeyListingTest extends QueueTestSupport {
     }
 
     @Test
-    void aPausedNamespaceAndOverdueDelayedJobsAreNamedForTheNamespace() throws InterruptedException {
+    void aPausedNamespaceAndOverdueDelayedJobsAreNamedForTheNamespace() {
         open();
-        queue.enqueueDelayed(EnqueueRequest.of("later", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                Duration.ofMillis(1));
+        // Due at once, and no sweeper promotes it.
+        queue.raw().enqueueAt(EnqueueRequest.of("later", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                queue.raw().redisTimeMs());
         queue.pause();
-        Thread.sleep(20); // due, and no sweeper promotes it
         StuckKeys s = queue.raw().stuckKeys(Duration.ofHours(1), NO_GRACE, 10);
         assertThat(s.paused()).isTrue();
         assertThat(s.overdueDelayedJobs()).isEqualTo(1);
@@ -79,10 +78,10 @@ class KeyListingTest extends QueueTestSupport {
     }
 
     @Test
-    void topKeysByDepthAndByHeadAgeWithAPrefix() throws InterruptedException {
+    void topKeysByDepthAndByHeadAgeWithAPrefix() {
         open(NamespaceSettings.builder("top").partitions(2));
         enqueue("post-old", 1);
-        Thread.sleep(5);
+        awaitRedisClockPast(queue.raw().redisTimeMs()); // the next heads are submitted a millisecond later at least
         enqueue("post-deep", 5);
         enqueue("user-deepest", 9);
         queue.park("user-deepest", "held");
@@ -112,5 +111,12 @@ class KeyListingTest extends QueueTestSupport {
         assertChangesNothing(() -> queue.raw().topKeys(KeyRow.Order.AGE, null, 10));
         assertThatThrownBy(() -> queue.raw().topKeys(KeyRow.Order.DEPTH, null, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> queue.raw().stuckKeys(Duration.ZERO, NO_GRACE, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Waits for Redis' clock to pass {@code ms}: submit times come from it. */
+    private void awaitRedisClockPast(long ms) {
+        while (queue.raw().redisTimeMs() <= ms) {
+            Thread.onSpinWait();
+        }
     }
 }
