@@ -91,13 +91,7 @@ final class GatewayCommand implements Callable<Integer> {
         Flags.listenable("--port", host, port);
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
-        GatewayServer gateway;
-        try {
-            gateway = startup.start(redis, () -> GatewayServer.start(settings, registry));
-        } catch (RuntimeException e) {
-            MetricsOption.close(endpoint); // the port is free again for the next start
-            throw e;
-        }
+        GatewayServer gateway = MetricsOption.startBound(endpoint, () -> startup.start(redis, () -> GatewayServer.start(settings, registry)));
         // The gateway's own health: its event loops and its Redis, not only a Redis of ours.
         MetricsOption.serveHealth(endpoint, gateway::health);
         spec.commandLine().getOut().println("gateway listening on " + host + ":" + gateway.port() + (settings.tls() ? " (TLS)" : "")

@@ -53,4 +53,17 @@ final class MetricsOption {
             endpoint.close();
         }
     }
+
+    /**
+     * Starts a process's work once its endpoint is bound; if the start fails, frees the port again
+     * (for the next start, or an in-process caller) and rethrows.
+     */
+    static <T> T startBound(MetricsEndpoint endpoint, Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (RuntimeException e) {
+            close(endpoint);
+            throw e;
+        }
+    }
 }

@@ -38,13 +38,7 @@ final class SweeperCommand implements Callable<Integer> {
         SweeperSettings settings = SweeperSettings.builder(redis.settings(), ns).interval(interval).build();
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut()); // before the first tick
-        Sweeper sweeper;
-        try {
-            sweeper = startup.start(redis, () -> Sweeper.start(settings, registry));
-        } catch (RuntimeException e) {
-            MetricsOption.close(endpoint); // the port is free again for the next start
-            throw e;
-        }
+        Sweeper sweeper = MetricsOption.startBound(endpoint, () -> startup.start(redis, () -> Sweeper.start(settings, registry)));
         UnifiedJedis probe;
         try {
             probe = redis.connect(); // after the start: a Cluster client connects as it is made

@@ -49,13 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
         // worker that failed after it claimed would leave its leases to expire, each an attempt.
         MetricRegistry registry = new MetricRegistry();
         MetricsEndpoint endpoint = metrics.bind(registry, spec.commandLine().getOut());
-        Worker worker;
-        try {
-            worker = startup.start(options.redis, () -> Worker.start(settings, handler, registry));
-        } catch (RuntimeException e) {
-            MetricsOption.close(endpoint); // the port is free again for the next start
-            throw e;
-        }
+        Worker worker = MetricsOption.startBound(endpoint, () -> startup.start(options.redis, () -> Worker.start(settings, handler, registry)));
         UnifiedJedis probe;
         try {
             probe = options.redis.connect(); // after the start: a Cluster client connects as it is made
