@@ -130,4 +130,27 @@ class ClusterStatsTest {
         assertThat(r.out()).contains("partition  " + p.partition() + " of 6  (hash tag {" + p.tag() + "}, slot " + p.slot()
                 + ")\n");
     }
+
+    @Test
+    void keysListsStuckAndDeepestKeysAcrossTheMasters() {
+        KeyedQueue queue = KeyedQueue.open(redis, NamespaceSettings.builder("lanes").partitions(6).build());
+        for (int i = 0; i < 30; i++) {
+            String[] jobs = new String[1 + i % 4];
+            java.util.Arrays.fill(jobs, "job");
+            queue.enqueue(EnqueueRequest.of("k" + i, java.util.Arrays.stream(jobs).map(j -> j.getBytes(UTF_8))
+                    .toArray(byte[][]::new)));
+        }
+        for (int i = 0; i < 6; i++) {
+            queue.park("k" + (i * 5), "held " + i); // keys of several partitions, on every master
+        }
+        JsonObject stuck = JsonParser.parseString(run("keys", "-n", "lanes", "--stuck", "--json").out()).getAsJsonObject();
+        assertThat(stuck.get("parkedKeys").getAsLong()).isEqualTo(6);
+        assertThat(stuck.getAsJsonArray("keys")).hasSize(6);
+        Run top = run("keys", "-n", "lanes", "--top", "depth", "--limit", "30", "--json");
+        assertThat(top.exit()).as(top.err()).isZero();
+        var rows = JsonParser.parseString(top.out()).getAsJsonObject().getAsJsonArray("keys");
+        assertThat(rows).hasSize(30);
+        assertThat(rows.get(0).getAsJsonObject().get("pending").getAsLong()).isEqualTo(4);
+        assertThat(rows.get(29).getAsJsonObject().get("pending").getAsLong()).isEqualTo(1);
+    }
 }
