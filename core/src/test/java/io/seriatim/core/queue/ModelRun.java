@@ -403,6 +403,15 @@ final class ModelRun {
                     .isEqualTo(new ParkResult(ScriptStatus.DEFERRED, held.lease.fence(), held.lease.workerId(), held.deadlineMs));
         }
         note("park " + expected);
+        // A waiting park is seldom still waiting when a random unpark comes (the holder's next ack
+        // settles it): withdraw the first one at once, and some later ones, so that every run
+        // covers the withdrawal whatever its seed.
+        if (result.waitsForHolder() && (!outcomes.containsKey("unpark CANCELLED") || rnd.nextInt(4) == 0)) {
+            op = "unpark " + key + " (its park waits)";
+            String withdrawn = model.unpark(key);
+            assertThat(queue.unpark(key).name()).as("unparked").isEqualTo(withdrawn);
+            note("unpark " + withdrawn);
+        }
     }
 
     private void unpark() {
